@@ -1,0 +1,157 @@
+package fenliu
+
+import "time"
+
+// AreaLevel is the level of an area in the tree district → street → grid.
+type AreaLevel string
+
+const (
+	AreaDistrict AreaLevel = "district" // 区县
+	AreaStreet   AreaLevel = "street"   // 街道 / 乡镇
+	AreaGrid     AreaLevel = "grid"     // 网格
+)
+
+// Valid reports whether l is a known level.
+func (l AreaLevel) Valid() bool { return l == AreaDistrict || l == AreaStreet || l == AreaGrid }
+
+// Area is a node of the area tree. ParentID is 0 for a district.
+type Area struct {
+	ID       int64     `json:"id"`
+	Code     string    `json:"code"`
+	Name     string    `json:"name"`
+	Level    AreaLevel `json:"level"`
+	ParentID int64     `json:"parent_id,omitempty"`
+	Lat      *float64  `json:"lat,omitempty"` // centre, for maps
+	Lng      *float64  `json:"lng,omitempty"`
+}
+
+// Unit is a linkage unit (联动单位) that receives work orders.
+type Unit struct {
+	ID        int64    `json:"id"`
+	Code      string   `json:"code"`
+	Name      string   `json:"name"`
+	Type      UnitType `json:"type"`
+	ParentID  int64    `json:"parent_id,omitempty"` // for escalation; 0 at the top
+	AreaIDs   []int64  `json:"area_ids"`            // areas it serves; empty = the whole city
+	DutyPhone string   `json:"duty_phone,omitempty"`
+	AlwaysOn  bool     `json:"always_on"` // staffed 24 hours
+}
+
+// User is a person (or a system) that uses Fenliu.
+type User struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Role        Role      `json:"role"`
+	UnitID      int64     `json:"unit_id,omitempty"` // unit staff only
+	Disabled    bool      `json:"disabled,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Attachment is a file or reference attached to an incident or an event.
+type Attachment struct {
+	Kind string `json:"kind"`           // photo, recording, document
+	URI  string `json:"uri"`            // where it is kept (an upload path or another system's reference)
+	Name string `json:"name,omitempty"` // shown to people
+}
+
+// Incident is a request as received (警情), with its disposition.
+type Incident struct {
+	ID          int64        `json:"id"`
+	TrackingNo  string       `json:"tracking_no"` // given to the caller to follow progress
+	Channel     Channel      `json:"channel"`
+	ChannelRef  string       `json:"channel_ref"` // the channel's own reference; unique per channel
+	ReceivedAt  time.Time    `json:"received_at"`
+	CallerName  string       `json:"caller_name,omitempty"`  // personal data
+	CallerPhone string       `json:"caller_phone,omitempty"` // personal data
+	Text        string       `json:"text"`
+	Address     string       `json:"address,omitempty"`
+	AreaID      int64        `json:"area_id,omitempty"`
+	Lat         *float64     `json:"lat,omitempty"`
+	Lng         *float64     `json:"lng,omitempty"`
+	Attachments []Attachment `json:"attachments"`
+	RecordedBy  int64        `json:"recorded_by"`
+	CreatedAt   time.Time    `json:"created_at"`
+
+	// Decision; Disposition is empty until the incident is decided.
+	Disposition Disposition `json:"disposition,omitempty"`
+	Category    string      `json:"category,omitempty"`
+	Hotline     string      `json:"hotline,omitempty"`
+	DecidedAt   *time.Time  `json:"decided_at,omitempty"`
+	Version     int64       `json:"version"`
+}
+
+// OrderRole is a unit's part in a work order.
+type OrderRole string
+
+const (
+	OrderLead   OrderRole = "lead"   // 主办
+	OrderAssist OrderRole = "assist" // 协办
+)
+
+// Valid reports whether r is lead or assist.
+func (r OrderRole) Valid() bool { return r == OrderLead || r == OrderAssist }
+
+// Order is a work order (工单): one unit's task for one incident.
+type Order struct {
+	ID         int64      `json:"id"`
+	IncidentID int64      `json:"incident_id"`
+	UnitID     int64      `json:"unit_id"`
+	Role       OrderRole  `json:"role"`
+	State      OrderState `json:"state"`
+	Version    int64      `json:"version"` // bumped on every change; a stale version is a conflict
+	FromOrder  int64      `json:"from_order,omitempty"`
+
+	DispatchedAt time.Time  `json:"dispatched_at"`
+	SignedAt     *time.Time `json:"signed_at,omitempty"`
+	ArrivedAt    *time.Time `json:"arrived_at,omitempty"`
+	FeedbackAt   *time.Time `json:"feedback_at,omitempty"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	CallbackAt   *time.Time `json:"callback_at,omitempty"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+
+	Feedback     string       `json:"feedback,omitempty"`
+	Solved       *bool        `json:"solved,omitempty"`
+	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
+	Returns      int          `json:"returns"` // times returned by a unit
+	Reopens      int          `json:"reopens"` // times reopened
+}
+
+// Satisfaction is a callback rating.
+type Satisfaction string
+
+const (
+	Satisfied      Satisfaction = "satisfied"       // 满意
+	BasicSatisfied Satisfaction = "basic_satisfied" // 基本满意
+	Unsatisfied    Satisfaction = "unsatisfied"     // 不满意
+)
+
+// Valid reports whether s is a known rating.
+func (s Satisfaction) Valid() bool {
+	return s == Satisfied || s == BasicSatisfied || s == Unsatisfied
+}
+
+// Event is one immutable entry of the record (全程留痕).
+type Event struct {
+	ID          int64          `json:"id"`
+	IncidentID  int64          `json:"incident_id"`
+	OrderID     int64          `json:"order_id,omitempty"`
+	At          time.Time      `json:"at"`
+	ActorID     int64          `json:"actor_id"`
+	Kind        EventKind      `json:"kind"`
+	FromState   OrderState     `json:"from_state,omitempty"`
+	ToState     OrderState     `json:"to_state,omitempty"`
+	Note        string         `json:"note,omitempty"`
+	Data        map[string]any `json:"data,omitempty"`
+	Attachments []Attachment   `json:"attachments"`
+}
+
+// EventKind names what an event records.
+type EventKind string
+
+const (
+	EvIntake   EventKind = "intake"   // 录入
+	EvDecide   EventKind = "decide"   // 定性 / 改判
+	EvDispatch EventKind = "dispatch" // 派单
+	EvTriage   EventKind = "triage"   // 研判建议
+)

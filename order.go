@@ -1,0 +1,176 @@
+package fenliu
+
+// OrderState is where a work order stands in its lifecycle.
+type OrderState string
+
+const (
+	StateDispatched OrderState = "dispatched" // 已派单, waiting to be signed for
+	StateSigned     OrderState = "signed"     // 已签收
+	StateArrived    OrderState = "arrived"    // 已到达
+	StateFedBack    OrderState = "fed_back"   // 已反馈, waiting for verification
+	StateClosed     OrderState = "closed"     // 已办结, waiting for the callback
+	StateVisited    OrderState = "visited"    // 已回访 (final)
+	StateReopened   OrderState = "reopened"   // 重办: the unit must feed back again
+	StateReturned   OrderState = "returned"   // 已退回: waiting to be re-routed or cancelled
+	StateRerouted   OrderState = "rerouted"   // 已改派 (final; a new order carries on)
+	StateCancelled  OrderState = "cancelled"  // 已撤销 (final)
+)
+
+// OrderStates lists every state in lifecycle order.
+var OrderStates = []OrderState{StateDispatched, StateSigned, StateArrived, StateFedBack, StateClosed,
+	StateVisited, StateReopened, StateReturned, StateRerouted, StateCancelled}
+
+// Valid reports whether s is a known state.
+func (s OrderState) Valid() bool {
+	for _, x := range OrderStates {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Final reports whether no action can change an order in state s.
+func (s OrderState) Final() bool {
+	return s == StateVisited || s == StateRerouted || s == StateCancelled
+}
+
+// Open reports whether the order still waits on its unit or the dispatcher
+// (not yet closed or ended).
+func (s OrderState) Open() bool {
+	switch s {
+	case StateDispatched, StateSigned, StateArrived, StateFedBack, StateReopened, StateReturned:
+		return true
+	}
+	return false
+}
+
+// Action is something a person does to a work order.
+type Action string
+
+const (
+	ActSign     Action = "sign"     // 签收 (unit)
+	ActArrive   Action = "arrive"   // 到达 (unit)
+	ActFeedback Action = "feedback" // 反馈 (unit)
+	ActVerify   Action = "verify"   // 核准办结 (dispatcher)
+	ActReopen   Action = "reopen"   // 重办 (dispatcher, supervisor)
+	ActReturn   Action = "return"   // 退回 (unit)
+	ActReroute  Action = "reroute"  // 改派 / 回流再派 (dispatcher)
+	ActCancel   Action = "cancel"   // 撤销 (dispatcher)
+	ActCallback Action = "callback" // 回访 (callback staff)
+)
+
+// Actions lists every order action.
+var Actions = []Action{ActSign, ActArrive, ActFeedback, ActVerify, ActReopen, ActReturn, ActReroute, ActCancel, ActCallback}
+
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool {
+	for _, x := range Actions {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// transitions is the order state machine: for each action, the states it may
+// start from and the state it leads to. A callback's outcome decides its
+// target (see CallbackOutcome), so it is listed with StateVisited here.
+var transitions = map[Action]struct {
+	from []OrderState
+	to   OrderState
+}{
+	ActSign:     {[]OrderState{StateDispatched}, StateSigned},
+	ActArrive:   {[]OrderState{StateSigned, StateReopened}, StateArrived},
+	ActFeedback: {[]OrderState{StateSigned, StateArrived, StateReopened}, StateFedBack},
+	ActVerify:   {[]OrderState{StateFedBack}, StateClosed},
+	ActReopen:   {[]OrderState{StateFedBack, StateClosed, StateVisited}, StateReopened},
+	ActReturn:   {[]OrderState{StateDispatched, StateSigned}, StateReturned},
+	ActReroute:  {[]OrderState{StateReturned}, StateRerouted},
+	ActCancel:   {[]OrderState{StateDispatched, StateSigned, StateArrived, StateFedBack, StateReopened, StateReturned}, StateCancelled},
+	ActCallback: {[]OrderState{StateClosed}, StateVisited},
+}
+
+// Transition returns the state an order in state from reaches by action a,
+// or an ErrInvalidTransition error naming both.
+func Transition(from OrderState, a Action) (OrderState, error) {
+	t, ok := transitions[a]
+	if !ok {
+		return "", Errorf(EInvalid, "action", "未知的操作：%s", "unknown action: %s", a)
+	}
+	for _, s := range t.from {
+		if s == from {
+			return t.to, nil
+		}
+	}
+	return "", &Error{Code: EInvalidTransition, Field: "action",
+		ZH: "工单当前状态为「" + from.ZH() + "」，不能执行「" + a.ZH() + "」",
+		EN: "cannot " + string(a) + " an order in state " + string(from)}
+}
+
+// NeedsNote reports whether the action must carry a reason or text.
+func NeedsNote(a Action) bool {
+	switch a {
+	case ActFeedback, ActReopen, ActReturn, ActReroute, ActCancel:
+		return true
+	}
+	return false
+}
+
+// CallbackReopens reports whether a callback result sends the order back to
+// its unit (回流): the matter is unsolved or the caller is unsatisfied.
+func CallbackReopens(solved bool, s Satisfaction) bool {
+	return !solved || s == Unsatisfied
+}
+
+// ZH is the state's Chinese label.
+func (s OrderState) ZH() string {
+	switch s {
+	case StateDispatched:
+		return "待签收"
+	case StateSigned:
+		return "已签收"
+	case StateArrived:
+		return "已到达"
+	case StateFedBack:
+		return "已反馈待核准"
+	case StateClosed:
+		return "已办结待回访"
+	case StateVisited:
+		return "已回访"
+	case StateReopened:
+		return "重办中"
+	case StateReturned:
+		return "已退回"
+	case StateRerouted:
+		return "已改派"
+	case StateCancelled:
+		return "已撤销"
+	}
+	return string(s)
+}
+
+// ZH is the action's Chinese label.
+func (a Action) ZH() string {
+	switch a {
+	case ActSign:
+		return "签收"
+	case ActArrive:
+		return "到达"
+	case ActFeedback:
+		return "反馈"
+	case ActVerify:
+		return "核准办结"
+	case ActReopen:
+		return "重办"
+	case ActReturn:
+		return "退回"
+	case ActReroute:
+		return "改派"
+	case ActCancel:
+		return "撤销"
+	case ActCallback:
+		return "回访"
+	}
+	return string(a)
+}
