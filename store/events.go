@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/fenliu/fenliu"
+)
+
+// InsertEvent appends an event to the record and sets its ID. Events are
+// never updated or deleted (the schema refuses it).
+func (q *Q) InsertEvent(ctx context.Context, e *fenliu.Event) error {
+	data := []byte("{}")
+	if len(e.Data) > 0 {
+		var err error
+		if data, err = json.Marshal(e.Data); err != nil {
+			return err
+		}
+	}
+	att, err := json.Marshal(nonNilAtt(e.Attachments))
+	if err != nil {
+		return err
+	}
+	return mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.IncidentID, nullID(e.OrderID), ms(e.At), e.ActorID, string(e.Kind), string(e.FromState), string(e.ToState),
+		e.Note, string(data), string(att)).Scan(&e.ID))
+}
+
+// Events returns an incident's whole record, oldest first.
+func (q *Q) Events(ctx context.Context, incidentID int64) ([]*fenliu.Event, error) {
+	rows, err := q.query(ctx, `SELECT id, incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments
+		FROM events WHERE incident_id = ? ORDER BY id`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*fenliu.Event{}
+	for rows.Next() {
+		var (
+			e          fenliu.Event
+			order      sql.NullInt64
+			at         int64
+			data, atts string
+		)
+		if err := rows.Scan(&e.ID, &e.IncidentID, &order, &at, &e.ActorID, &e.Kind, &e.FromState, &e.ToState,
+			&e.Note, &data, &atts); err != nil {
+			return nil, err
+		}
+		e.OrderID, e.At = order.Int64, fromMS(at)
+		if data != "{}" {
+			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+				return nil, err
+			}
+		}
+		if err := json.Unmarshal([]byte(atts), &e.Attachments); err != nil {
+			return nil, err
+		}
+		out = append(out, &e)
+	}
+	return out, mapErr(rows.Err())
+}

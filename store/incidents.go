@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/fenliu/fenliu"
+)
+
+const incidentCols = `id, tracking_no, channel, channel_ref, received_at, caller_name, caller_phone, text, address,
+	area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanIncident(s scanner) (*fenliu.Incident, error) {
+	var (
+		in                          fenliu.Incident
+		received, created           int64
+		area                        sql.NullInt64
+		lat, lng                    sql.NullFloat64
+		attachments, disp, category string
+		decided                     sql.NullInt64
+	)
+	err := s.Scan(&in.ID, &in.TrackingNo, &in.Channel, &in.ChannelRef, &received, &in.CallerName, &in.CallerPhone,
+		&in.Text, &in.Address, &area, &lat, &lng, &attachments, &in.RecordedBy, &created, &disp, &category,
+		&in.Hotline, &decided, &in.Version)
+	if err != nil {
+		return nil, err
+	}
+	in.ReceivedAt, in.CreatedAt = fromMS(received), fromMS(created)
+	in.AreaID = area.Int64
+	in.Lat, in.Lng = fromNullFloat(lat), fromNullFloat(lng)
+	in.Disposition, in.Category = fenliu.Disposition(disp), category
+	in.DecidedAt = fromNullMS(decided)
+	if err := json.Unmarshal([]byte(attachments), &in.Attachments); err != nil {
+		return nil, err
+	}
+	if in.Attachments == nil {
+		in.Attachments = []fenliu.Attachment{}
+	}
+	return &in, nil
+}
+
+// InsertIncident stores a new incident and sets its ID. If the channel already
+// sent this reference, nothing is written and the first incident is returned
+// with created false.
+func (q *Q) InsertIncident(ctx context.Context, in *fenliu.Incident) (stored *fenliu.Incident, created bool, err error) {
+	att, err := json.Marshal(nonNilAtt(in.Attachments))
+	if err != nil {
+		return nil, false, err
+	}
+	err = q.row(ctx, `INSERT INTO incidents (tracking_no, channel, channel_ref, received_at, caller_name, caller_phone, text,
+		address, area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (channel, channel_ref) DO NOTHING RETURNING id`,
+		in.TrackingNo, in.Channel, in.ChannelRef, ms(in.ReceivedAt), in.CallerName, in.CallerPhone, in.Text,
+		in.Address, nullID(in.AreaID), nullFloat(in.Lat), nullFloat(in.Lng), string(att), in.RecordedBy,
+		ms(in.CreatedAt), string(in.Disposition), in.Category, in.Hotline, msPtr(in.DecidedAt)).Scan(&in.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		first, err := q.IncidentByRef(ctx, in.Channel, in.ChannelRef)
+		return first, false, err
+	}
+	if err != nil {
+		return nil, false, mapErr(err)
+	}
+	in.Version = 1
+	return in, true, nil
+}
+
+// Incident returns the incident with the id.
+func (q *Q) Incident(ctx context.Context, id int64) (*fenliu.Incident, error) {
+	in, err := scanIncident(q.row(ctx, `SELECT `+incidentCols+` FROM incidents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fenliu.NotFound("警情", "incident", id)
+	}
+	return in, mapErr(err)
+}
+
+// IncidentByRef returns the incident a channel sent with the reference.
+func (q *Q) IncidentByRef(ctx context.Context, ch fenliu.Channel, ref string) (*fenliu.Incident, error) {
+	in, err := scanIncident(q.row(ctx, `SELECT `+incidentCols+` FROM incidents WHERE channel = ? AND channel_ref = ?`, ch, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fenliu.NotFound("警情", "incident", string(ch)+"/"+ref)
+	}
+	return in, mapErr(err)
+}
+
+// IncidentByTracking returns the incident with the public tracking number.
+func (q *Q) IncidentByTracking(ctx context.Context, no string) (*fenliu.Incident, error) {
+	in, err := scanIncident(q.row(ctx, `SELECT `+incidentCols+` FROM incidents WHERE tracking_no = ?`, no))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fenliu.NotFound("查询编号", "tracking number", no)
+	}
+	return in, mapErr(err)
+}
+
+// UpdateDecision writes the incident's decision if its version is still
+// prevVersion, and bumps the version; otherwise it is a conflict.
+func (q *Q) UpdateDecision(ctx context.Context, in *fenliu.Incident, prevVersion int64) error {
+	res, err := q.exec(ctx, `UPDATE incidents SET disposition = ?, category = ?, hotline = ?, decided_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, string(in.Disposition), in.Category, in.Hotline, msPtr(in.DecidedAt), in.ID, prevVersion)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return conflict("警情", "incident")
+	}
+	in.Version = prevVersion + 1
+	return nil
+}
+
+// IncidentFilter selects incidents; zero fields select all.
+type IncidentFilter struct {
+	Disposition fenliu.Disposition
+	Channel     fenliu.Channel
+	Phone       string // same caller
+	AreaID      int64
+	Category    string
+	UnitID      int64 // only incidents with an order for this unit
+	From, To    time.Time
+	Before      int64 // keyset cursor: ids below this
+	Limit       int
+}
+
+// Incidents lists incidents, newest first.
+func (q *Q) Incidents(ctx context.Context, f IncidentFilter) ([]*fenliu.Incident, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.Disposition != "" {
+		add("disposition = ?", string(f.Disposition))
+	}
+	if f.Channel != "" {
+		add("channel = ?", string(f.Channel))
+	}
+	if f.Phone != "" {
+		add("caller_phone = ?", f.Phone)
+	}
+	if f.AreaID != 0 {
+		add("area_id = ?", f.AreaID)
+	}
+	if f.Category != "" {
+		add("category = ?", f.Category)
+	}
+	if f.UnitID != 0 {
+		add("id IN (SELECT incident_id FROM orders WHERE unit_id = ?)", f.UnitID)
+	}
+	if !f.From.IsZero() {
+		add("received_at >= ?", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		add("received_at < ?", ms(f.To))
+	}
+	if f.Before > 0 {
+		add("id < ?", f.Before)
+	}
+	query := `SELECT ` + incidentCols + ` FROM incidents`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC LIMIT ?"
+	args = append(args, limit(f.Limit))
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*fenliu.Incident{}
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func limit(n int) int {
+	if n <= 0 || n > 500 {
+		return 50
+	}
+	return n
+}
+
+func conflict(zh, en string) error {
+	return &fenliu.Error{Code: fenliu.EConflict, ZH: zh + "已被他人修改，请刷新后重试", EN: "the " + en + " was changed by someone else; reload and try again"}
+}
+
+func nonNilAtt(a []fenliu.Attachment) []fenliu.Attachment {
+	if a == nil {
+		return []fenliu.Attachment{}
+	}
+	return a
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate applies the embedded migrations of the database's dialect that are
+// not yet applied, each in its own transaction, and returns how many ran.
+// On PostgreSQL an advisory lock keeps several instances from racing.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	dir := "migrations/" + db.Driver
+	names, err := fs.Glob(migrations, dir+"/*.sql")
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(names)
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if db.Driver == "postgres" {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(4242017)"); err != nil {
+			return 0, fmt.Errorf("migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(4242017)")
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied := map[string]bool{}
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	n := 0
+	for _, name := range names {
+		version := strings.TrimSuffix(name[strings.LastIndexByte(name, '/')+1:], ".sql")
+		if applied[version] {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return n, err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return n, err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return n, fmt.Errorf("migration %s: %w", version, err)
+		}
+		q := "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
+		if db.Driver == "postgres" {
+			q = "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)"
+		}
+		if _, err := tx.ExecContext(ctx, q, version, time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return n, err
+		}
+		if err := tx.Commit(); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/fenliu/fenliu"
+)
+
+const orderCols = `id, incident_id, unit_id, role, state, version, from_order, dispatched_at, signed_at, arrived_at,
+	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens`
+
+func scanOrder(s scanner) (*fenliu.Order, error) {
+	var (
+		o                                         fenliu.Order
+		from                                      sql.NullInt64
+		dispatched, updated                       int64
+		signed, arrived, feedback, closed, called sql.NullInt64
+		solved                                    sql.NullBool
+		sat                                       string
+	)
+	err := s.Scan(&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
+		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens)
+	if err != nil {
+		return nil, err
+	}
+	o.FromOrder = from.Int64
+	o.DispatchedAt, o.UpdatedAt = fromMS(dispatched), fromMS(updated)
+	o.SignedAt, o.ArrivedAt, o.FeedbackAt = fromNullMS(signed), fromNullMS(arrived), fromNullMS(feedback)
+	o.ClosedAt, o.CallbackAt = fromNullMS(closed), fromNullMS(called)
+	if solved.Valid {
+		b := solved.Bool
+		o.Solved = &b
+	}
+	o.Satisfaction = fenliu.Satisfaction(sat)
+	return &o, nil
+}
+
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
+
+// InsertOrder stores a new work order and sets its ID and version.
+func (q *Q) InsertOrder(ctx context.Context, o *fenliu.Order) error {
+	o.Version = 1
+	return mapErr(q.row(ctx, `INSERT INTO orders (incident_id, unit_id, role, state, version, from_order, dispatched_at,
+		signed_at, arrived_at, feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		o.IncidentID, o.UnitID, string(o.Role), string(o.State), nullID(o.FromOrder), ms(o.DispatchedAt),
+		msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt), msPtr(o.CallbackAt),
+		ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction), o.Returns, o.Reopens).Scan(&o.ID))
+}
+
+// Order returns the work order with the id.
+func (q *Q) Order(ctx context.Context, id int64) (*fenliu.Order, error) {
+	o, err := scanOrder(q.row(ctx, `SELECT `+orderCols+` FROM orders WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fenliu.NotFound("工单", "order", id)
+	}
+	return o, mapErr(err)
+}
+
+// UpdateOrder writes every mutable field of o if its version is still
+// prevVersion, and bumps the version; otherwise it is a conflict.
+func (q *Q) UpdateOrder(ctx context.Context, o *fenliu.Order, prevVersion int64) error {
+	res, err := q.exec(ctx, `UPDATE orders SET state = ?, version = version + 1, signed_at = ?, arrived_at = ?,
+		feedback_at = ?, closed_at = ?, callback_at = ?, updated_at = ?, feedback = ?, solved = ?, satisfaction = ?,
+		returns = ?, reopens = ? WHERE id = ? AND version = ?`,
+		string(o.State), msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt),
+		msPtr(o.CallbackAt), ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction),
+		o.Returns, o.Reopens, o.ID, prevVersion)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return conflict("工单", "order")
+	}
+	o.Version = prevVersion + 1
+	return nil
+}
+
+// OrdersOfIncident returns an incident's orders in dispatch order.
+func (q *Q) OrdersOfIncident(ctx context.Context, incidentID int64) ([]*fenliu.Order, error) {
+	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE incident_id = ? ORDER BY id`, incidentID)
+}
+
+// OrderFilter selects work orders; zero fields select all.
+type OrderFilter struct {
+	UnitID     int64
+	IncidentID int64
+	States     []fenliu.OrderState
+	From, To   time.Time // dispatched in [From, To)
+	Before     int64     // keyset cursor: ids below this
+	Limit      int
+}
+
+// Orders lists work orders, newest first.
+func (q *Q) Orders(ctx context.Context, f OrderFilter) ([]*fenliu.Order, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v ...any) { where = append(where, cond); args = append(args, v...) }
+	if f.UnitID != 0 {
+		add("unit_id = ?", f.UnitID)
+	}
+	if f.IncidentID != 0 {
+		add("incident_id = ?", f.IncidentID)
+	}
+	if len(f.States) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",")
+		vals := make([]any, len(f.States))
+		for i, s := range f.States {
+			vals[i] = string(s)
+		}
+		add("state IN ("+ph+")", vals...)
+	}
+	if !f.From.IsZero() {
+		add("dispatched_at >= ?", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		add("dispatched_at < ?", ms(f.To))
+	}
+	if f.Before > 0 {
+		add("id < ?", f.Before)
+	}
+	query := `SELECT ` + orderCols + ` FROM orders`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC LIMIT ?"
+	args = append(args, limit(f.Limit))
+	return q.orders(ctx, query, args...)
+}
+
+func (q *Q) orders(ctx context.Context, query string, args ...any) ([]*fenliu.Order, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*fenliu.Order{}
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, mapErr(rows.Err())
+}
