@@ -1,5 +1,7 @@
 package fenliu
 
+import "time"
+
 // OrderState is where a work order stands in its lifecycle.
 type OrderState string
 
@@ -9,7 +11,7 @@ const (
 	StateArrived    OrderState = "arrived"    // 已到达
 	StateFedBack    OrderState = "fed_back"   // 已反馈, waiting for verification
 	StateClosed     OrderState = "closed"     // 已办结, waiting for the callback
-	StateVisited    OrderState = "visited"    // 已回访 (final)
+	StateVisited    OrderState = "visited"    // 已回访 (done; a complaint may reopen it)
 	StateReopened   OrderState = "reopened"   // 重办: the unit must feed back again
 	StateReturned   OrderState = "returned"   // 已退回: waiting to be re-routed or cancelled
 	StateRerouted   OrderState = "rerouted"   // 已改派 (final; a new order carries on)
@@ -30,9 +32,10 @@ func (s OrderState) Valid() bool {
 	return false
 }
 
-// Final reports whether no action can change an order in state s.
+// Final reports whether no action can change an order in state s. A visited
+// order is done but may still be reopened after a complaint.
 func (s OrderState) Final() bool {
-	return s == StateVisited || s == StateRerouted || s == StateCancelled
+	return s == StateRerouted || s == StateCancelled
 }
 
 // Open reports whether the order still waits on its unit or the dispatcher
@@ -173,4 +176,58 @@ func (a Action) ZH() string {
 		return "回访"
 	}
 	return string(a)
+}
+
+// Apply performs action a on order o at time now: it checks the transition,
+// sets the state and the fields the action records, and returns the event
+// describing the change (without IDs or actor). Reroute only ends this
+// order; the service creates the new one.
+func Apply(o *Order, a Action, in ActionInput, now time.Time) (*Event, error) {
+	to, err := Transition(o.State, a)
+	if err != nil {
+		return nil, err
+	}
+	ev := &Event{IncidentID: o.IncidentID, OrderID: o.ID, At: now, Kind: EventKind(a), FromState: o.State,
+		Note: in.Note, Attachments: in.Attachments}
+	switch a {
+	case ActSign:
+		o.SignedAt = &now
+	case ActArrive:
+		o.ArrivedAt = &now
+		if in.Lat != nil {
+			ev.Data = map[string]any{"lat": *in.Lat, "lng": *in.Lng}
+		}
+	case ActFeedback:
+		o.FeedbackAt = &now
+		o.Feedback = in.Note
+	case ActVerify:
+		o.ClosedAt = &now
+	case ActReopen:
+		o.Reopens++
+		o.ClosedAt = nil
+	case ActReturn:
+		o.Returns++
+	case ActReroute:
+		ev.Data = map[string]any{"to_unit": in.UnitID}
+	case ActCallback:
+		o.CallbackAt = &now
+		solved := *in.Solved
+		o.Solved = &solved
+		o.Satisfaction = in.Satisfaction
+		ev.Data = map[string]any{"solved": solved, "satisfaction": string(in.Satisfaction), "complaint": in.Complaint}
+		if CallbackReopens(solved, in.Satisfaction) {
+			// 回流: the caller is not served; the unit must handle it again.
+			to = StateReopened
+			o.Reopens++
+			o.ClosedAt = nil
+			ev.Data["reopened"] = true
+		}
+	}
+	o.State = to
+	o.UpdatedAt = now
+	ev.ToState = to
+	if ev.Attachments == nil {
+		ev.Attachments = []Attachment{}
+	}
+	return ev, nil
 }
