@@ -155,3 +155,59 @@ const (
 	EvDispatch EventKind = "dispatch" // 派单
 	EvTriage   EventKind = "triage"   // 研判建议
 )
+
+// Validate checks an area before it is stored.
+func (a *Area) Validate() error {
+	if err := required("code", "编码", a.Code); err != nil {
+		return err
+	}
+	if err := required("name", "名称", a.Name); err != nil {
+		return err
+	}
+	if !a.Level.Valid() {
+		return Errorf(EInvalid, "level", "区域级别必须是 district、street 或 grid，收到「%s」", "level must be district, street or grid; got %q", a.Level)
+	}
+	if (a.Level == AreaDistrict) != (a.ParentID == 0) {
+		return &Error{Code: EInvalid, Field: "parent_id", ZH: "区县没有上级区域，街道和网格必须有上级区域", EN: "a district has no parent; streets and grids must have one"}
+	}
+	return nil
+}
+
+// Validate checks a unit before it is stored.
+func (u *Unit) Validate() error {
+	if err := required("code", "编码", u.Code); err != nil {
+		return err
+	}
+	if err := required("name", "名称", u.Name); err != nil {
+		return err
+	}
+	if !u.Type.Valid() {
+		return Errorf(EInvalid, "type", "未知的单位类型「%s」", "unknown unit type %q", u.Type)
+	}
+	return checkText("duty_phone", "值班电话", u.DutyPhone, 40)
+}
+
+// Validate checks a user before it is stored: unit staff belong to a unit,
+// and only unit staff do.
+func (u *User) Validate() error {
+	if err := required("username", "用户名", u.Username); err != nil {
+		return err
+	}
+	if err := required("display_name", "姓名", u.DisplayName); err != nil {
+		return err
+	}
+	if !u.Role.Valid() {
+		return Errorf(EInvalid, "role", "未知的角色「%s」", "unknown role %q", u.Role)
+	}
+	if (u.Role == RoleUnitStaff) != (u.UnitID != 0) {
+		return &Error{Code: EInvalid, Field: "unit_id", ZH: "联动单位人员必须属于一个单位，其他角色不属于单位", EN: "unit staff must belong to a unit, and only unit staff do"}
+	}
+	return nil
+}
+
+func required(field, zh, v string) error {
+	if v == "" {
+		return &Error{Code: EInvalid, Field: field, ZH: zh + "不能为空", EN: field + " is required"}
+	}
+	return checkText(field, zh, v, MaxShortRunes)
+}

@@ -231,3 +231,40 @@ func Apply(o *Order, a Action, in ActionInput, now time.Time) (*Event, error) {
 	}
 	return ev, nil
 }
+
+// CanDispatch reports whether an incident may get work orders: it must be
+// decided, and not redirected to another hotline.
+func CanDispatch(inc *Incident) error {
+	switch inc.Disposition {
+	case "":
+		return &Error{Code: EUnprocessable, Field: "disposition", ZH: "警情尚未定性，不能派单", EN: "the incident is not decided yet; decide it before dispatching"}
+	case DispRedirect:
+		return &Error{Code: EUnprocessable, Field: "disposition", ZH: "已引导至其他热线的警情不能派单", EN: "a redirected incident gets no work orders"}
+	}
+	return nil
+}
+
+// CheckNewOrders checks new orders against an incident's existing ones: a
+// unit with an open order gets no second one, and there is one open lead.
+func CheckNewOrders(existing []*Order, specs []OrderSpec) error {
+	open := map[int64]bool{}
+	lead := false
+	for _, o := range existing {
+		if o.State.Final() {
+			continue
+		}
+		open[o.UnitID] = true
+		if o.Role == OrderLead {
+			lead = true
+		}
+	}
+	for _, s := range specs {
+		if open[s.UnitID] {
+			return Errorf(EUnprocessable, "orders.unit_id", "单位 %d 已有该警情的工单", "unit %d already has an order for this incident", s.UnitID)
+		}
+		if s.Role == OrderLead && lead {
+			return &Error{Code: EUnprocessable, Field: "orders.role", ZH: "该警情已有主办单位", EN: "the incident already has a lead unit"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/store"
+)
+
+// Intake records an incident (有警必录). The write is committed before it
+// returns, so an acknowledged incident survives a crash. The same channel and
+// reference sent again return the first incident with created false.
+func (a *App) Intake(ctx context.Context, actor *fenliu.User, in fenliu.IncidentInput) (*fenliu.Incident, bool, error) {
+	if err := fenliu.CanIntake(actor); err != nil {
+		return nil, false, err
+	}
+	now := a.now()
+	if err := in.Validate(now); err != nil {
+		return nil, false, err
+	}
+	if in.ChannelRef == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		in.ChannelRef = "auto-" + hex.EncodeToString(b[:])
+	}
+	received := now
+	if in.ReceivedAt != nil {
+		received = in.ReceivedAt.UTC().Truncate(1e6)
+	}
+	inc := &fenliu.Incident{TrackingNo: newTrackingNo(now), Channel: in.Channel, ChannelRef: in.ChannelRef,
+		ReceivedAt: received, CallerName: in.CallerName, CallerPhone: in.CallerPhone, Text: in.Text,
+		Address: in.Address, AreaID: in.AreaID, Lat: in.Lat, Lng: in.Lng, Attachments: in.Attachments,
+		RecordedBy: actor.ID, CreatedAt: now}
+	var created bool
+	err := a.DB.Tx(ctx, func(q *store.Q) error {
+		if in.AreaID != 0 {
+			if err := areaExists(ctx, q, in.AreaID); err != nil {
+				return err
+			}
+		}
+		var err error
+		inc, created, err = q.InsertIncident(ctx, inc)
+		if err != nil || !created {
+			return err
+		}
+		return q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, At: now, ActorID: actor.ID, Kind: fenliu.EvIntake,
+			Data: map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef}, Attachments: inc.Attachments})
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		a.changed(inc.ID)
+	}
+	return inc, created, nil
+}
+
+func areaExists(ctx context.Context, q *store.Q, id int64) error {
+	areas, err := q.Areas(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ar := range areas {
+		if ar.ID == id {
+			return nil
+		}
+	}
+	return fenliu.Errorf(fenliu.EUnprocessable, "area_id", "区域 %d 不存在", "area %d does not exist", id)
+}
+
+// Decide sets or changes an incident's disposition. Each decision is an
+// event; a change needs a reason.
+func (a *App) Decide(ctx context.Context, actor *fenliu.User, id int64, d fenliu.DecisionInput) (*fenliu.Incident, error) {
+	if err := fenliu.CanDecide(actor); err != nil {
+		return nil, err
+	}
+	var inc *fenliu.Incident
+	err := a.DB.Tx(ctx, func(q *store.Q) error {
+		var err error
+		if inc, err = q.Incident(ctx, id); err != nil {
+			return err
+		}
+		if d.Version != 0 && d.Version != inc.Version {
+			return staleIncident()
+		}
+		if err := d.Validate(inc.Disposition); err != nil {
+			return err
+		}
+		now := a.now()
+		prev := inc.Disposition
+		prevVersion := inc.Version
+		inc.Disposition, inc.Category, inc.Hotline, inc.DecidedAt = d.Disposition, d.Category, d.Hotline, &now
+		if err := q.UpdateDecision(ctx, inc, prevVersion); err != nil {
+			return err
+		}
+		data := map[string]any{"disposition": string(d.Disposition)}
+		if d.Category != "" {
+			data["category"] = d.Category
+		}
+		if d.Hotline != "" {
+			data["hotline"] = d.Hotline
+		}
+		if prev != "" {
+			data["previous"] = string(prev)
+		}
+		return q.InsertEvent(ctx, &fenliu.Event{IncidentID: id, At: now, ActorID: actor.ID, Kind: fenliu.EvDecide, Note: d.Reason, Data: data})
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.changed(id)
+	return inc, nil
+}
+
+func staleIncident() error {
+	return &fenliu.Error{Code: fenliu.EConflict, Field: "version", ZH: "警情已被他人修改，请刷新后重试", EN: "the incident was changed by someone else; reload and try again"}
+}
+
+// IncidentView is an incident with its orders and its whole record.
+type IncidentView struct {
+	Incident *fenliu.Incident `json:"incident"`
+	Orders   []*fenliu.Order  `json:"orders"`
+	Events   []*fenliu.Event  `json:"events"`
+}
+
+// Incident returns the incident with its orders and history. Unit staff see
+// only incidents with an order of their unit, and only their unit's orders.
+func (a *App) Incident(ctx context.Context, actor *fenliu.User, id int64) (*IncidentView, error) {
+	inc, err := a.DB.Incident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := a.DB.OrdersOfIncident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := a.DB.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !fenliu.SeesAllUnits(actor) {
+		mine := map[int64]bool{}
+		var kept []*fenliu.Order
+		for _, o := range orders {
+			if fenliu.CanSeeOrder(actor, o) == nil {
+				kept = append(kept, o)
+				mine[o.ID] = true
+			}
+		}
+		if len(kept) == 0 {
+			return nil, fenliu.NotFound("警情", "incident", id)
+		}
+		var evs []*fenliu.Event
+		for _, e := range events {
+			if e.OrderID == 0 || mine[e.OrderID] {
+				evs = append(evs, e)
+			}
+		}
+		orders, events = kept, evs
+	}
+	return &IncidentView{Incident: inc, Orders: orders, Events: events}, nil
+}
+
+// Incidents lists incidents; unit staff see only those with their orders.
+func (a *App) Incidents(ctx context.Context, actor *fenliu.User, f store.IncidentFilter) ([]*fenliu.Incident, error) {
+	if !fenliu.SeesAllUnits(actor) {
+		f.UnitID = actor.UnitID
+	}
+	return a.DB.Incidents(ctx, f)
+}
