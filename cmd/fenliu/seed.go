@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+)
+
+func init() {
+	register("seed", "load the demo city into an empty database and print its accounts", func(ctx context.Context, args []string) error {
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		dsn := dbFlag(fs)
+		n := fs.Int("incidents", 300, "incidents the demo makes")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		db, err := openDB(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return loadDemo(ctx, app.New(db), *n)
+	})
+	register("user", "add a user and print an API token for it", func(ctx context.Context, args []string) error {
+		fs := flag.NewFlagSet("user", flag.ContinueOnError)
+		dsn := dbFlag(fs)
+		name := fs.String("name", "", "username (required)")
+		display := fs.String("display", "", "display name (default: the username)")
+		role := fs.String("role", "", "role: call_taker, linkage_desk, unit_staff, supervisor, callback, leader, admin")
+		unit := fs.Int64("unit", 0, "unit id (unit_staff only)")
+		password := fs.String("password", "", "console password (optional)")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if *name == "" || *role == "" {
+			return errors.New("-name and -role are required")
+		}
+		if *display == "" {
+			*display = *name
+		}
+		db, err := openDB(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		a := app.New(db)
+		u := &fenliu.User{Username: *name, DisplayName: *display, Role: fenliu.Role(*role), UnitID: *unit}
+		if err := a.Bootstrap(ctx, u, *password); err != nil {
+			return err
+		}
+		tok, err := a.CreateToken(ctx, nil, u.ID, "cli "+time.Now().UTC().Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("user %d %s (%s)\ntoken %s\n", u.ID, u.Username, u.Role, tok)
+		return nil
+	})
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/httpapi"
+	"github.com/fenliu/fenliu/store"
+)
+
+// Settings come from flags, with environment variables as defaults.
+const (
+	envDB   = "FENLIU_DB"   // SQLite file path or PostgreSQL URL
+	envAddr = "FENLIU_ADDR" // listen address
+)
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", envOr(envDB, "fenliu.db"), "SQLite file, or PostgreSQL URL (postgres://…); env "+envDB)
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return db, nil
+}
+
+func init() {
+	register("serve", "run the server (API on an embedded SQLite file by default)", serve)
+	register("migrate", "apply database migrations and exit", func(ctx context.Context, args []string) error {
+		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+		dsn := dbFlag(fs)
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		db, err := store.Open(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		n, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("applied %d migration(s) to %s database\n", n, db.Driver)
+		return nil
+	})
+}
+
+func serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	addr := fs.String("addr", envOr(envAddr, "127.0.0.1:8080"), "listen address; env "+envAddr)
+	withDemo := fs.Bool("demo", false, "load the demo city into an empty database")
+	demoN := fs.Int("demo-incidents", 300, "incidents the demo makes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a := app.New(db)
+	if *withDemo {
+		if err := loadDemo(ctx, a, *demoN); err != nil {
+			return err
+		}
+	}
+	mux := http.NewServeMux()
+	httpapi.New(a, log).Routes(mux)
+	srv := &http.Server{
+		Handler:           httpapi.Recover(log, mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("fenliu listening", "addr", "http://"+ln.Addr().String(), "db", db.Driver)
+	// Tests read the address from this line.
+	fmt.Printf("listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func loadDemo(ctx context.Context, a *app.App, n int) error {
+	empty, err := demo.Empty(ctx, a.DB)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		fmt.Println("demo: the database already has data; not loading the demo again")
+		return nil
+	}
+	start := time.Now()
+	sum, err := demo.Load(ctx, a, time.Now().UTC(), n, uint64(time.Now().UnixNano()))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	printDemo(sum, time.Since(start))
+	return nil
+}
+
+func printDemo(sum *demo.Summary, took time.Duration) {
+	fmt.Printf("demo city 临江市 loaded in %s: %d areas, %d units, %d incidents, %d work orders\n",
+		took.Round(time.Millisecond), sum.Areas, sum.Units, sum.Incidents, sum.Orders)
+	fmt.Printf("every demo user's password: %s\n", demo.Password)
+	fmt.Println("API tokens (Authorization: Bearer <token>):")
+	for _, acc := range sum.Accounts {
+		unit := ""
+		if acc.Unit != "" {
+			unit = " (" + acc.Unit + ")"
+		}
+		fmt.Printf("  %-28s %-13s %s%s\n", acc.Username, acc.Role, acc.Token, unit)
+	}
+}

@@ -1,0 +1,254 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/store"
+)
+
+// Password is every demo user's password.
+const Password = "fenliu-demo"
+
+// Account is a demo user with its API token.
+type Account struct {
+	Username string
+	Role     fenliu.Role
+	Unit     string
+	Token    string
+}
+
+// Summary says what Load made.
+type Summary struct {
+	Areas, Units, Incidents, Orders int
+	Accounts                        []Account
+}
+
+// Empty reports whether the database has no users yet (a fresh database).
+func Empty(ctx context.Context, db *store.DB) (bool, error) {
+	users, err := db.Users(ctx)
+	return len(users) == 0, err
+}
+
+// Load fills an empty database with the demo city and n incidents received
+// over the 30 days before now. The same seed makes the same city.
+func Load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*Summary, error) {
+	if empty, err := Empty(ctx, a.DB); err != nil {
+		return nil, err
+	} else if !empty {
+		return nil, fmt.Errorf("the database already has users; the demo loads only into an empty database")
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	realNow := a.Now
+	defer func() { a.Now = realNow }()
+	clock := now.Add(-31 * 24 * time.Hour)
+	a.Now = func() time.Time { return clock }
+
+	l := &loader{a: a, rng: rng, sum: &Summary{}, unitsByType: map[fenliu.UnitType][]*fenliu.Unit{}, districtOf: map[int64]int64{}}
+	if err := l.admin(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.city(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.users(ctx); err != nil {
+		return nil, err
+	}
+	// Incidents, oldest first; the clock moves with them.
+	start := now.Add(-30 * 24 * time.Hour)
+	for i := 0; i < n; i++ {
+		at := start.Add(time.Duration(float64(30*24*time.Hour) * float64(i) / float64(n)))
+		at = at.Add(time.Duration(rng.IntN(40)) * time.Minute)
+		age := now.Sub(at)
+		if err := l.incident(ctx, i, at, age, &clock); err != nil {
+			return nil, fmt.Errorf("demo incident %d: %w", i, err)
+		}
+	}
+	return l.sum, nil
+}
+
+type loader struct {
+	a           *app.App
+	rng         *rand.Rand
+	sum         *Summary
+	root        *fenliu.User
+	areas       []*fenliu.Area // grids
+	unitsByType map[fenliu.UnitType][]*fenliu.Unit
+	districtOf  map[int64]int64 // street → district
+	units       []*fenliu.Unit  // in creation order
+	actors      map[fenliu.Role]*fenliu.User
+	staffOf     map[int64]*fenliu.User
+}
+
+func (l *loader) admin(ctx context.Context) error {
+	l.root = &fenliu.User{Username: "admin", DisplayName: "系统管理员", Role: fenliu.RoleAdmin}
+	if err := l.a.Bootstrap(ctx, l.root, Password); err != nil {
+		return err
+	}
+	return l.account(ctx, l.root, "")
+}
+
+func (l *loader) account(ctx context.Context, u *fenliu.User, unit string) error {
+	tok, err := l.a.CreateToken(ctx, nil, u.ID, "demo")
+	if err != nil {
+		return err
+	}
+	l.sum.Accounts = append(l.sum.Accounts, Account{Username: u.Username, Role: u.Role, Unit: unit, Token: tok})
+	return nil
+}
+
+func (l *loader) city(ctx context.Context) error {
+	var districtIDs []int64
+	streetsOf := map[int64][]int64{}
+	for _, d := range districts {
+		lat, lng := d.lat, d.lng
+		da := &fenliu.Area{Code: d.code, Name: d.name, Level: fenliu.AreaDistrict, Lat: &lat, Lng: &lng}
+		if err := l.a.CreateArea(ctx, l.root, da); err != nil {
+			return err
+		}
+		districtIDs = append(districtIDs, da.ID)
+		l.sum.Areas++
+		for si, s := range d.streets {
+			slat, slng := lat+float64(si-1)*0.012, lng+float64(si-1)*0.015
+			sa := &fenliu.Area{Code: fmt.Sprintf("%s-S%d", d.code, si+1), Name: s, Level: fenliu.AreaStreet, ParentID: da.ID, Lat: &slat, Lng: &slng}
+			if err := l.a.CreateArea(ctx, l.root, sa); err != nil {
+				return err
+			}
+			streetsOf[da.ID] = append(streetsOf[da.ID], sa.ID)
+			l.districtOf[sa.ID] = da.ID
+			l.sum.Areas++
+			for gi := 0; gi < 3; gi++ {
+				glat, glng := slat+float64(gi-1)*0.004, slng+float64(gi-1)*0.004
+				ga := &fenliu.Area{Code: fmt.Sprintf("%s-S%d-G%d", d.code, si+1, gi+1), Name: fmt.Sprintf("%s第%d网格", s, gi+1),
+					Level: fenliu.AreaGrid, ParentID: sa.ID, Lat: &glat, Lng: &glng}
+				if err := l.a.CreateArea(ctx, l.root, ga); err != nil {
+					return err
+				}
+				l.areas = append(l.areas, ga)
+				l.sum.Areas++
+			}
+		}
+	}
+	cityByType := map[fenliu.UnitType]*fenliu.Unit{}
+	for _, cu := range cityUnits {
+		u := &fenliu.Unit{Code: cu.code, Name: cu.name, Type: cu.typ, DutyPhone: cu.phone, AlwaysOn: cu.always}
+		if err := l.unit(ctx, u); err != nil {
+			return err
+		}
+		cityByType[cu.typ] = u
+	}
+	// District branches: urban management squads, housing offices, police
+	// stations and mediation committees, under their city units.
+	for i, d := range districts {
+		for _, b := range []struct {
+			typ    fenliu.UnitType
+			suffix string
+			always bool
+		}{
+			{fenliu.UTUrbanManagement, "城管执法大队", true},
+			{fenliu.UTHousing, "住建局", false},
+			{fenliu.UTPolice, "公安分局", true},
+			{fenliu.UTMediation, "人民调解委员会", false},
+		} {
+			u := &fenliu.Unit{Code: fmt.Sprintf("%s-%s", d.code, b.typ), Name: d.name + b.suffix, Type: b.typ,
+				ParentID: cityByType[b.typ].ID, AreaIDs: []int64{districtIDs[i]}, AlwaysOn: b.always,
+				DutyPhone: fmt.Sprintf("0771-56%02d%03d", i+1, len(l.sum.Accounts)+int(l.rng.IntN(900)))}
+			if err := l.unit(ctx, u); err != nil {
+				return err
+			}
+		}
+		// Every street office (街道办) owns its street's community matters.
+		for si, sid := range streetsOf[districtIDs[i]] {
+			u := &fenliu.Unit{Code: fmt.Sprintf("%s-S%d-OFFICE", d.code, si+1), Name: d.streets[si] + "办事处",
+				Type: fenliu.UTSubdistrict, AreaIDs: []int64{sid}, DutyPhone: fmt.Sprintf("0771-57%d%d001", i+1, si+1)}
+			if err := l.unit(ctx, u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) unit(ctx context.Context, u *fenliu.Unit) error {
+	if err := l.a.CreateUnit(ctx, l.root, u); err != nil {
+		return fmt.Errorf("unit %s: %w", u.Code, err)
+	}
+	l.unitsByType[u.Type] = append(l.unitsByType[u.Type], u)
+	l.units = append(l.units, u)
+	l.sum.Units++
+	return nil
+}
+
+func (l *loader) users(ctx context.Context) error {
+	l.actors = map[fenliu.Role]*fenliu.User{fenliu.RoleAdmin: l.root}
+	for _, p := range []struct {
+		name, display string
+		role          fenliu.Role
+	}{
+		{"taker", "110接警员 李明", fenliu.RoleCallTaker},
+		{"desk", "12345联动专席 王芳", fenliu.RoleLinkageDesk},
+		{"super", "督办员 陈刚", fenliu.RoleSupervisor},
+		{"callback", "回访员 赵丽", fenliu.RoleCallback},
+		{"leader", "指挥中心主任 周强", fenliu.RoleLeader},
+	} {
+		u := &fenliu.User{Username: p.name, DisplayName: p.display, Role: p.role}
+		if err := l.a.CreateUser(ctx, l.root, u, Password); err != nil {
+			return err
+		}
+		l.actors[p.role] = u
+		if err := l.account(ctx, u, ""); err != nil {
+			return err
+		}
+	}
+	// One staff account for every unit: unit staff act only on their unit.
+	l.staffOf = map[int64]*fenliu.User{}
+	for _, u := range l.units {
+		{
+			s := &fenliu.User{Username: "unit-" + lower(u.Code), DisplayName: u.Name + "值班员", Role: fenliu.RoleUnitStaff, UnitID: u.ID}
+			if err := l.a.CreateUser(ctx, l.root, s, Password); err != nil {
+				return err
+			}
+			l.staffOf[u.ID] = s
+			if u.Code == "JN-urban_management" || u.Code == "HOUSING" || u.Code == "WATER" {
+				if err := l.account(ctx, s, u.Name); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+// unitFor picks the unit of a type that serves the grid's street or district,
+// or else the city-wide one.
+func (l *loader) unitFor(t fenliu.UnitType, grid *fenliu.Area) *fenliu.Unit {
+	var cityWide *fenliu.Unit
+	for _, u := range l.unitsByType[t] {
+		if len(u.AreaIDs) == 0 {
+			cityWide = u
+			continue
+		}
+		for _, aid := range u.AreaIDs {
+			if aid == grid.ParentID || aid == l.districtOf[grid.ParentID] {
+				return u
+			}
+		}
+	}
+	return cityWide
+}
+
+func storeFilterIncident(id int64) store.OrderFilter { return store.OrderFilter{IncidentID: id} }
