@@ -62,7 +62,9 @@ func TestApply(t *testing.T) {
 		{name: "sign", from: StateDispatched, action: ActSign, state: StateSigned,
 			check: func(o *Order, e *Event) bool { return o.SignedAt.Equal(now) && e.FromState == StateDispatched }},
 		{name: "feedback keeps text", from: StateArrived, action: ActFeedback, in: ActionInput{Note: "已劝离"}, state: StateFedBack,
-			check: func(o *Order, e *Event) bool { return o.Feedback == "已劝离" && o.FeedbackAt.Equal(now) && e.Note == "已劝离" }},
+			check: func(o *Order, e *Event) bool {
+				return o.Feedback == "已劝离" && o.FeedbackAt.Equal(now) && e.Note == "已劝离"
+			}},
 		{name: "verify closes", from: StateFedBack, action: ActVerify, state: StateClosed,
 			check: func(o *Order, e *Event) bool { return o.ClosedAt.Equal(now) }},
 		{name: "satisfied callback ends", from: StateClosed, action: ActCallback,
@@ -70,7 +72,9 @@ func TestApply(t *testing.T) {
 			check: func(o *Order, e *Event) bool { return *o.Solved && o.Reopens == 0 && e.Data["reopened"] == nil }},
 		{name: "unsatisfied callback reopens", from: StateClosed, action: ActCallback,
 			in: ActionInput{Solved: &yes, Satisfaction: Unsatisfied}, state: StateReopened,
-			check: func(o *Order, e *Event) bool { return o.Reopens == 1 && o.ClosedAt == nil && e.Data["reopened"] == true }},
+			check: func(o *Order, e *Event) bool {
+				return o.Reopens == 1 && o.ClosedAt == nil && e.Data["reopened"] == true
+			}},
 		{name: "unsolved callback reopens", from: StateClosed, action: ActCallback,
 			in: ActionInput{Solved: &no, Satisfaction: Satisfied, Complaint: true}, state: StateReopened,
 			check: func(o *Order, e *Event) bool { return o.Reopens == 1 && e.Data["complaint"] == true }},

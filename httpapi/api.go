@@ -99,7 +99,9 @@ func (api *API) auth(h func(w http.ResponseWriter, r *http.Request, u *fenliu.Us
 	})
 }
 
-func (api *API) fail(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, api.Log, err) }
+func (api *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, r, api.Log, err)
+}
 
 func (api *API) health(w http.ResponseWriter, r *http.Request) {
 	if err := api.App.DB.Ping(r.Context()); err != nil {

@@ -69,6 +69,9 @@ func init() {
 	})
 }
 
+// onListen, if set (by tests), is told the address once the server listens.
+var onListen func(addr string)
+
 func serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dsn := dbFlag(fs)
@@ -105,8 +108,11 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("fenliu listening", "addr", "http://"+ln.Addr().String(), "db", db.Driver)
-	// Tests read the address from this line.
+	// Tests and scripts read the address from this line.
 	fmt.Printf("listening on http://%s\n", ln.Addr())
+	if onListen != nil {
+		onListen(ln.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

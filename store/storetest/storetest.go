@@ -90,3 +90,13 @@ func open(t testing.TB, dsn string) *store.DB {
 	}
 	return db
 }
+
+// EachDSN runs fn as a subtest with the DSN of a fresh, empty database on
+// every configured database (for tests that start the real server).
+func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "fenliu.db")) })
+	if os.Getenv(EnvPostgres) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, PostgresDSN(t)) })
+	}
+}
