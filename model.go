@@ -1,6 +1,9 @@
 package fenliu
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // AreaLevel is the level of an area in the tree district → street → grid.
 type AreaLevel string
@@ -79,6 +82,14 @@ type Incident struct {
 	Hotline     string      `json:"hotline,omitempty"`
 	DecidedAt   *time.Time  `json:"decided_at,omitempty"`
 	Version     int64       `json:"version"`
+
+	// What the engine suggested at intake, kept as recorded (JSON), and the
+	// catalogue version it used; RepeatOf links a repeat call to the earlier
+	// incident (重复报警).
+	Triage         json.RawMessage `json:"triage,omitempty"`
+	Route          json.RawMessage `json:"route,omitempty"`
+	CatalogVersion string          `json:"catalog_version,omitempty"`
+	RepeatOf       int64           `json:"repeat_of,omitempty"`
 }
 
 // OrderRole is a unit's part in a work order.
@@ -115,6 +126,12 @@ type Order struct {
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
 	Returns      int          `json:"returns"` // times returned by a unit
 	Reopens      int          `json:"reopens"` // times reopened
+
+	// Deadlines (time limits), fixed at dispatch from the category's limits.
+	SignDue     *time.Time `json:"sign_due,omitempty"`
+	ArriveDue   *time.Time `json:"arrive_due,omitempty"`
+	FeedbackDue *time.Time `json:"feedback_due,omitempty"`
+	CloseDue    *time.Time `json:"close_due,omitempty"`
 }
 
 // Satisfaction is a callback rating.

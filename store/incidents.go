@@ -12,7 +12,8 @@ import (
 )
 
 const incidentCols = `id, tracking_no, channel, channel_ref, received_at, caller_name, caller_phone, text, address,
-	area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version`
+	area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version,
+	triage, route, catalog_version, repeat_of`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -23,11 +24,12 @@ func scanIncident(s scanner) (*fenliu.Incident, error) {
 		area                        sql.NullInt64
 		lat, lng                    sql.NullFloat64
 		attachments, disp, category string
-		decided                     sql.NullInt64
+		decided, repeatOf           sql.NullInt64
+		triage, route               string
 	)
 	err := s.Scan(&in.ID, &in.TrackingNo, &in.Channel, &in.ChannelRef, &received, &in.CallerName, &in.CallerPhone,
 		&in.Text, &in.Address, &area, &lat, &lng, &attachments, &in.RecordedBy, &created, &disp, &category,
-		&in.Hotline, &decided, &in.Version)
+		&in.Hotline, &decided, &in.Version, &triage, &route, &in.CatalogVersion, &repeatOf)
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +38,13 @@ func scanIncident(s scanner) (*fenliu.Incident, error) {
 	in.Lat, in.Lng = fromNullFloat(lat), fromNullFloat(lng)
 	in.Disposition, in.Category = fenliu.Disposition(disp), category
 	in.DecidedAt = fromNullMS(decided)
+	in.RepeatOf = repeatOf.Int64
+	if triage != "" {
+		in.Triage = json.RawMessage(triage)
+	}
+	if route != "" {
+		in.Route = json.RawMessage(route)
+	}
 	if err := json.Unmarshal([]byte(attachments), &in.Attachments); err != nil {
 		return nil, err
 	}
@@ -54,12 +63,14 @@ func (q *Q) InsertIncident(ctx context.Context, in *fenliu.Incident) (stored *fe
 		return nil, false, err
 	}
 	err = q.row(ctx, `INSERT INTO incidents (tracking_no, channel, channel_ref, received_at, caller_name, caller_phone, text,
-		address, area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+		address, area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version,
+		triage, route, catalog_version, repeat_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
 		ON CONFLICT (channel, channel_ref) DO NOTHING RETURNING id`,
 		in.TrackingNo, in.Channel, in.ChannelRef, ms(in.ReceivedAt), in.CallerName, in.CallerPhone, in.Text,
 		in.Address, nullID(in.AreaID), nullFloat(in.Lat), nullFloat(in.Lng), string(att), in.RecordedBy,
-		ms(in.CreatedAt), string(in.Disposition), in.Category, in.Hotline, msPtr(in.DecidedAt)).Scan(&in.ID)
+		ms(in.CreatedAt), string(in.Disposition), in.Category, in.Hotline, msPtr(in.DecidedAt),
+		string(in.Triage), string(in.Route), in.CatalogVersion, nullID(in.RepeatOf)).Scan(&in.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		first, err := q.IncidentByRef(ctx, in.Channel, in.ChannelRef)
 		return first, false, err

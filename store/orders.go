@@ -11,7 +11,8 @@ import (
 )
 
 const orderCols = `id, incident_id, unit_id, role, state, version, from_order, dispatched_at, signed_at, arrived_at,
-	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens`
+	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
+	sign_due, arrive_due, feedback_due, close_due`
 
 func scanOrder(s scanner) (*fenliu.Order, error) {
 	var (
@@ -21,9 +22,11 @@ func scanOrder(s scanner) (*fenliu.Order, error) {
 		signed, arrived, feedback, closed, called sql.NullInt64
 		solved                                    sql.NullBool
 		sat                                       string
+		signDue, arriveDue, feedbackDue, closeDue sql.NullInt64
 	)
 	err := s.Scan(&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
-		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens)
+		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens,
+		&signDue, &arriveDue, &feedbackDue, &closeDue)
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +39,7 @@ func scanOrder(s scanner) (*fenliu.Order, error) {
 		o.Solved = &b
 	}
 	o.Satisfaction = fenliu.Satisfaction(sat)
+	o.SignDue, o.ArriveDue, o.FeedbackDue, o.CloseDue = fromNullMS(signDue), fromNullMS(arriveDue), fromNullMS(feedbackDue), fromNullMS(closeDue)
 	return &o, nil
 }
 
@@ -50,11 +54,13 @@ func nullBool(b *bool) any {
 func (q *Q) InsertOrder(ctx context.Context, o *fenliu.Order) error {
 	o.Version = 1
 	return mapErr(q.row(ctx, `INSERT INTO orders (incident_id, unit_id, role, state, version, from_order, dispatched_at,
-		signed_at, arrived_at, feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens)
-		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		signed_at, arrived_at, feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
+		sign_due, arrive_due, feedback_due, close_due)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.IncidentID, o.UnitID, string(o.Role), string(o.State), nullID(o.FromOrder), ms(o.DispatchedAt),
 		msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt), msPtr(o.CallbackAt),
-		ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction), o.Returns, o.Reopens).Scan(&o.ID))
+		ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction), o.Returns, o.Reopens,
+		msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue)).Scan(&o.ID))
 }
 
 // Order returns the work order with the id.
@@ -71,10 +77,10 @@ func (q *Q) Order(ctx context.Context, id int64) (*fenliu.Order, error) {
 func (q *Q) UpdateOrder(ctx context.Context, o *fenliu.Order, prevVersion int64) error {
 	res, err := q.exec(ctx, `UPDATE orders SET state = ?, version = version + 1, signed_at = ?, arrived_at = ?,
 		feedback_at = ?, closed_at = ?, callback_at = ?, updated_at = ?, feedback = ?, solved = ?, satisfaction = ?,
-		returns = ?, reopens = ? WHERE id = ? AND version = ?`,
+		returns = ?, reopens = ?, sign_due = ?, arrive_due = ?, feedback_due = ?, close_due = ? WHERE id = ? AND version = ?`,
 		string(o.State), msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt),
 		msPtr(o.CallbackAt), ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction),
-		o.Returns, o.Reopens, o.ID, prevVersion)
+		o.Returns, o.Reopens, msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.ID, prevVersion)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,8 @@ func newIncident(f *fixture, ref string) *fenliu.Incident {
 	return &fenliu.Incident{TrackingNo: "T" + ref, Channel: fenliu.Channel110, ChannelRef: ref, ReceivedAt: t0,
 		CallerName: "张先生", CallerPhone: "13800000000", Text: "夜市烧烤摊太吵了", Address: "新竹路1号",
 		AreaID: f.grid.ID, Lat: &lat, Lng: &lng, RecordedBy: f.taker.ID, CreatedAt: t0,
-		Attachments: []fenliu.Attachment{{Kind: "recording", URI: "rec://110/1"}}}
+		Attachments: []fenliu.Attachment{{Kind: "recording", URI: "rec://110/1"}},
+		Triage:      []byte(`{"disposition":"divert"}`), CatalogVersion: "2026.11"}
 }
 
 func wantCode(t *testing.T, err error, code string) {
@@ -181,7 +182,8 @@ func TestIncidents(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.CallerPhone != "13800000000" || got.AreaID != f.grid.ID || *got.Lat != 22.81 || !got.ReceivedAt.Equal(t0) ||
-			len(got.Attachments) != 1 || got.Attachments[0].URI != "rec://110/1" || got.Disposition != "" || got.DecidedAt != nil {
+			len(got.Attachments) != 1 || got.Attachments[0].URI != "rec://110/1" || got.Disposition != "" || got.DecidedAt != nil ||
+			string(got.Triage) != `{"disposition":"divert"}` || got.Route != nil || got.CatalogVersion != "2026.11" || got.RepeatOf != 0 {
 			t.Errorf("incident = %+v", got)
 		}
 		byNo, err := db.IncidentByTracking(ctx, "TR1")
@@ -231,7 +233,8 @@ func TestOrdersAndEvents(t *testing.T) {
 			if in, _, err = q.InsertIncident(ctx, newIncident(f, "R2")); err != nil {
 				return err
 			}
-			lead = &fenliu.Order{IncidentID: in.ID, UnitID: f.um.ID, Role: fenliu.OrderLead, State: fenliu.StateDispatched, DispatchedAt: t0, UpdatedAt: t0}
+			due := t0.Add(30 * time.Minute)
+			lead = &fenliu.Order{IncidentID: in.ID, UnitID: f.um.ID, Role: fenliu.OrderLead, State: fenliu.StateDispatched, DispatchedAt: t0, UpdatedAt: t0, SignDue: &due}
 			assist = &fenliu.Order{IncidentID: in.ID, UnitID: f.housing.ID, Role: fenliu.OrderAssist, State: fenliu.StateDispatched, DispatchedAt: t0.Add(time.Second), UpdatedAt: t0}
 			if err := q.InsertOrder(ctx, lead); err != nil {
 				return err
@@ -262,7 +265,8 @@ func TestOrdersAndEvents(t *testing.T) {
 		err = db.Tx(ctx, func(q *store.Q) error { return q.UpdateOrder(ctx, lead, 1) })
 		wantCode(t, err, fenliu.EConflict)
 		got, err := db.Order(ctx, lead.ID)
-		if err != nil || got.State != fenliu.StateSigned || got.Version != 2 || !got.SignedAt.Equal(signed) || got.Solved != nil {
+		if err != nil || got.State != fenliu.StateSigned || got.Version != 2 || !got.SignedAt.Equal(signed) || got.Solved != nil ||
+			got.SignDue == nil || !got.SignDue.Equal(t0.Add(30*time.Minute)) || got.CloseDue != nil {
 			t.Fatalf("order = %+v, %v", got, err)
 		}
 		yes := true
