@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/fenliu/fenliu"
+)
+
+// Session is a signed-in browser.
+type Session struct {
+	User      *fenliu.User
+	CSRF      string
+	ExpiresAt time.Time
+}
+
+func randToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func sha(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateSession starts a session for the user and returns its secret id
+// (kept only as a hash) and CSRF token.
+func (q *Q) CreateSession(ctx context.Context, userID int64, now, expires time.Time) (id, csrf string, err error) {
+	id, csrf = randToken(32), randToken(24)
+	_, err = q.exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		sha(id), userID, csrf, ms(now), ms(expires))
+	return id, csrf, err
+}
+
+// Session returns the live session with the id, or an unauthorized error.
+func (q *Q) Session(ctx context.Context, id string, now time.Time) (*Session, error) {
+	var (
+		s       Session
+		expires int64
+		uid     int64
+	)
+	err := q.row(ctx, `SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?`, sha(id), ms(now)).Scan(&uid, &s.CSRF, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "登录已过期，请重新登录", EN: "session expired; sign in again"}
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	u, err := q.User(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "账号已停用", EN: "account disabled"}
+	}
+	s.User, s.ExpiresAt = u, fromMS(expires)
+	return &s, nil
+}
+
+// DeleteSession ends a session (logout), and any expired ones.
+func (q *Q) DeleteSession(ctx context.Context, id string, now time.Time) error {
+	_, err := q.exec(ctx, `DELETE FROM sessions WHERE id_hash = ? OR expires_at <= ?`, sha(id), ms(now))
+	return err
+}
+
+// Upload is a stored file (a photo from the field, a document).
+type Upload struct {
+	ID          int64
+	Token       string // unguessable; the URL names it
+	Name        string
+	ContentType string
+	Size        int64
+	SHA256      string
+	Data        []byte
+	CreatedBy   int64
+	CreatedAt   time.Time
+}
+
+// CreateUpload stores a file and sets its ID and token.
+func (q *Q) CreateUpload(ctx context.Context, u *Upload) error {
+	u.Token = randToken(18)
+	h := sha256.Sum256(u.Data)
+	u.SHA256, u.Size = hex.EncodeToString(h[:]), int64(len(u.Data))
+	return mapErr(q.row(ctx, `INSERT INTO uploads (token, name, content_type, size, sha256, data, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Token, u.Name, u.ContentType, u.Size, u.SHA256, u.Data,
+		nullID(u.CreatedBy), ms(u.CreatedAt)).Scan(&u.ID))
+}
+
+// UploadByToken returns a stored file.
+func (q *Q) UploadByToken(ctx context.Context, token string) (*Upload, error) {
+	var (
+		u       Upload
+		by      sql.NullInt64
+		created int64
+	)
+	err := q.row(ctx, `SELECT id, token, name, content_type, size, sha256, data, created_by, created_at FROM uploads WHERE token = ?`, token).
+		Scan(&u.ID, &u.Token, &u.Name, &u.ContentType, &u.Size, &u.SHA256, &u.Data, &by, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fenliu.NotFound("附件", "file", token)
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	u.CreatedBy, u.CreatedAt = by.Int64, fromMS(created)
+	return &u, nil
+}
