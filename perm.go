@@ -103,3 +103,19 @@ func (r Role) ZH() string {
 	}
 	return string(r)
 }
+
+// AllowedActions lists the actions user u may take on order o now: those
+// its role permits and the order's state allows.
+func AllowedActions(u *User, o *Order) []Action {
+	var out []Action
+	for _, a := range Actions {
+		if CanAct(u, a, o) != nil {
+			continue
+		}
+		if _, err := Transition(o.State, a); err != nil {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}

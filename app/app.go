@@ -8,9 +8,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"sync"
 	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/catalog"
 	"github.com/fenliu/fenliu/store"
 )
 
@@ -21,11 +23,32 @@ type App struct {
 	// Changed, if set, is told after a commit which incident changed (for
 	// live screens and webhooks). It must not block.
 	Changed func(incidentID int64)
+
+	mu      sync.RWMutex
+	catalog *catalog.Catalog // the active matter catalogue
+}
+
+// Catalog returns the active matter catalogue.
+func (a *App) Catalog() *catalog.Catalog {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.catalog
+}
+
+// SetCatalog makes c the active catalogue (used at start and after an import).
+func (a *App) SetCatalog(c *catalog.Catalog) {
+	a.mu.Lock()
+	a.catalog = c
+	a.mu.Unlock()
 }
 
 // New returns an App over db with the real clock.
 func New(db *store.DB) *App {
-	return &App{DB: db, Now: func() time.Time { return time.Now().UTC() }}
+	a := &App{DB: db, Now: func() time.Time { return time.Now().UTC() }}
+	if c, err := catalog.Default(); err == nil {
+		a.catalog = c
+	}
+	return a
 }
 
 func (a *App) now() time.Time { return a.Now().UTC().Truncate(time.Millisecond) }

@@ -2,10 +2,20 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/catalog"
 	"github.com/fenliu/fenliu/store"
 )
+
+func addTo(t *time.Time, d time.Duration) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.Add(d)
+	return &v
+}
 
 // Dispatch creates work orders for a decided incident, one per unit. Police
 // and joint incidents may get orders too (police first, work orders after);
@@ -34,6 +44,12 @@ func (a *App) Dispatch(ctx context.Context, actor *fenliu.User, incidentID int64
 			return err
 		}
 		now := a.now()
+		var limits catalog.Limits
+		if cat := a.Catalog(); cat != nil {
+			if c := cat.Category(inc.Category); c != nil {
+				limits = c.Limits
+			}
+		}
 		for _, spec := range d.Orders {
 			if _, err := q.Unit(ctx, spec.UnitID); err != nil {
 				if fenliu.ErrorCode(err) == fenliu.ENotFound {
@@ -43,6 +59,7 @@ func (a *App) Dispatch(ctx context.Context, actor *fenliu.User, incidentID int64
 			}
 			o := &fenliu.Order{IncidentID: incidentID, UnitID: spec.UnitID, Role: spec.Role, State: fenliu.StateDispatched,
 				DispatchedAt: now, UpdatedAt: now}
+			o.SignDue, o.ArriveDue, o.FeedbackDue, o.CloseDue = limits.Due(now)
 			if err := q.InsertOrder(ctx, o); err != nil {
 				return err
 			}
@@ -112,6 +129,11 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 			}
 			next := &fenliu.Order{IncidentID: o.IncidentID, UnitID: in.UnitID, Role: o.Role, State: fenliu.StateDispatched,
 				FromOrder: o.ID, DispatchedAt: now, UpdatedAt: now}
+			// The new unit gets the full time limits from now.
+			if o.SignDue != nil {
+				shift := now.Sub(o.DispatchedAt)
+				next.SignDue, next.ArriveDue, next.FeedbackDue, next.CloseDue = addTo(o.SignDue, shift), addTo(o.ArriveDue, shift), addTo(o.FeedbackDue, shift), addTo(o.CloseDue, shift)
+			}
 			if err := q.InsertOrder(ctx, next); err != nil {
 				return err
 			}

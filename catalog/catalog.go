@@ -269,3 +269,17 @@ func contains(us []fenliu.UnitType, u fenliu.UnitType) bool {
 	}
 	return false
 }
+
+// Due returns the deadlines of an order dispatched at t under these limits;
+// a zero limit sets no deadline. (Clock time; working-time calendars apply
+// on top of this in the supervision rules.)
+func (l Limits) Due(t time.Time) (sign, arrive, feedback, close *time.Time) {
+	at := func(d Duration) *time.Time {
+		if d <= 0 {
+			return nil
+		}
+		v := t.Add(time.Duration(d))
+		return &v
+	}
+	return at(l.Sign), at(l.Arrive), at(l.Feedback), at(l.Close)
+}

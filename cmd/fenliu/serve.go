@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
 	"github.com/fenliu/fenliu/httpapi"
 	"github.com/fenliu/fenliu/store"
@@ -78,6 +79,8 @@ func serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", envOr(envAddr, "127.0.0.1:8080"), "listen address; env "+envAddr)
 	withDemo := fs.Bool("demo", false, "load the demo city into an empty database")
 	demoN := fs.Int("demo-incidents", 300, "incidents the demo makes")
+	tiles := fs.String("tiles", os.Getenv("FENLIU_TILES"), "map tile URL template (e.g. https://tile.example/{z}/{x}/{y}.png); empty draws maps without tiles; env FENLIU_TILES")
+	secure := fs.Bool("secure-cookies", os.Getenv("FENLIU_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS); env FENLIU_SECURE_COOKIES=1")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -93,8 +96,14 @@ func serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	web, err := console.New(a, log, console.Options{TileURL: *tiles, SecureCookie: *secure})
+	if err != nil {
+		return err
+	}
+	a.Changed = web.Live.Publish
 	mux := http.NewServeMux()
 	httpapi.New(a, log).Routes(mux)
+	web.Routes(mux)
 	srv := &http.Server{
 		Handler:           httpapi.Recover(log, mux),
 		ReadHeaderTimeout: 10 * time.Second,

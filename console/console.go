@@ -1,0 +1,365 @@
+// Package console is Fenliu's web console: server-rendered pages
+// (html/template) with htmx, one screen per role, live updates over
+// server-sent events, Chinese first and English second. It calls the service
+// layer for everything; it holds no rules.
+package console
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+	_ "time/tzdata" // the city's time zone works on machines without tzdata
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options are the console's settings.
+type Options struct {
+	Location     *time.Location // the city's time zone (default Asia/Shanghai)
+	TileURL      string         // map tile server URL template; empty draws maps without tiles
+	SecureCookie bool           // set the Secure flag on cookies (behind HTTPS)
+	SessionTTL   time.Duration  // default 12h
+	MaxUpload    int64          // largest photo accepted (default 8 MiB)
+}
+
+// Server is the web console.
+type Server struct {
+	App      *app.App
+	Log      *slog.Logger
+	Opts     Options
+	Live     *Broker
+	throttle *Throttle
+	pages    map[string]*template.Template
+	static   map[string]staticFile
+	version  string // checksum of the static files, part of their URLs
+}
+
+type staticFile struct {
+	body, gz    []byte
+	contentType string
+}
+
+// New builds the console: it parses the templates and indexes the static
+// files once.
+func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
+	if opts.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			return nil, err
+		}
+		opts.Location = loc
+	}
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.MaxUpload == 0 {
+		opts.MaxUpload = 8 << 20
+	}
+	s := &Server{App: a, Log: log, Opts: opts, Live: NewBroker(), throttle: NewThrottle(5, 15*time.Minute)}
+	if err := s.loadStatic(); err != nil {
+		return nil, err
+	}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) loadStatic() error {
+	s.static = map[string]staticFile{}
+	h := sha256.New()
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p))
+		h.Write(b)
+		f := staticFile{body: b, contentType: mime.TypeByExtension(path.Ext(p))}
+		if f.contentType == "" {
+			f.contentType = "application/octet-stream"
+		}
+		if strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".css") || strings.HasSuffix(p, ".svg") {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(b)
+			zw.Close()
+			f.gz = buf.Bytes()
+		}
+		s.static[strings.TrimPrefix(p, "static/")] = f
+		return nil
+	})
+	s.version = hex.EncodeToString(h.Sum(nil))[:12]
+	return err
+}
+
+// Static returns the URL of a static file, with the checksum in the path so
+// browsers may cache it for ever.
+func (s *Server) Static(name string) string { return "/static/" + s.version + "/" + name }
+
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("path")
+	f, ok := s.static[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.PathValue("version") == s.version {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	w.Header().Add("Vary", "Accept-Encoding")
+	if f.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(f.gz)
+		return
+	}
+	w.Write(f.body)
+}
+
+func (s *Server) parseTemplates() error {
+	funcs := template.FuncMap{
+		"static": s.Static,
+		"join":   strings.Join,
+		"add":    func(a, b int) int { return a + b },
+		"deref":  func(t *time.Time) time.Time { return *t },
+		"ms": func(t *time.Time) int64 {
+			if t == nil {
+				return 0
+			}
+			return t.UnixMilli()
+		},
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	return nil
+}
+
+// Routes registers the console's routes on mux.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/{version}/{path...}", s.serveStatic)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /lang/{lang}", s.setLang)
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.Handle("GET /events", s.auth(s.events))
+	mux.Handle("GET /uploads/{token}", s.auth(s.upload))
+
+	mux.Handle("GET /inbox", s.auth(s.inbox))
+	mux.Handle("GET /orders/{id}", s.auth(s.orderPage))
+	mux.Handle("POST /orders/{id}/act/{action}", s.auth(s.orderAct))
+	mux.Handle("GET /incidents/{id}", s.auth(s.incidentPage))
+	s.moreRoutes(mux)
+}
+
+// page is what every template gets.
+type page struct {
+	s       *Server
+	Lang    string
+	User    *fenliu.User
+	CSRF    string
+	Title   string
+	Nav     string // the active menu entry
+	Flash   string
+	Error   string
+	Data    any
+	Now     time.Time
+	Version string
+	TileURL string
+}
+
+// T translates a message key into the page's language.
+func (p *page) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
+
+// Time formats a time in the city's zone.
+func (p *page) Time(t any) string {
+	var v time.Time
+	switch x := t.(type) {
+	case time.Time:
+		v = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		v = *x
+	default:
+		return ""
+	}
+	if v.IsZero() {
+		return ""
+	}
+	return v.In(p.s.Opts.Location).Format("2006-01-02 15:04")
+}
+
+// StateLabel is a state's label in the page's language.
+func (p *page) StateLabel(st fenliu.OrderState) string {
+	if p.Lang == "en" {
+		return strings.ReplaceAll(string(st), "_", " ")
+	}
+	return st.ZH()
+}
+
+// ActionLabel is an action's label in the page's language.
+func (p *page) ActionLabel(a fenliu.Action) string {
+	if p.Lang == "en" {
+		return string(a)
+	}
+	return a.ZH()
+}
+
+// UnitTypeLabel names a unit type in the page's language.
+func (p *page) UnitTypeLabel(t fenliu.UnitType) string {
+	for _, u := range fenliu.UnitTypes {
+		if u.Code == t {
+			if p.Lang == "en" {
+				return u.EN
+			}
+			return u.ZH
+		}
+	}
+	return string(t)
+}
+
+// Has reports whether the user has one of the roles.
+func (p *page) Has(roles ...string) bool {
+	if p.User == nil {
+		return false
+	}
+	for _, r := range roles {
+		if string(p.User.Role) == r {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) newPage(r *http.Request, sess *session, title, nav string) *page {
+	p := &page{s: s, Lang: langOf(r), Title: title, Nav: nav, Now: time.Now(), Version: s.version, TileURL: s.Opts.TileURL}
+	if sess != nil {
+		p.User, p.CSRF = sess.User, sess.CSRF
+	}
+	return p
+}
+
+// render writes a whole page, or only the named block when htmx asks for it.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Log.Error("no template", "name", name)
+		http.Error(w, "template missing", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	securityHeaders(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fragment writes one named template (for htmx swaps).
+func (s *Server) fragment(w http.ResponseWriter, status int, page, block string, p *page) {
+	t, ok := s.pages[page]
+	if !ok {
+		http.Error(w, "template missing", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		s.Log.Error("render fragment", "template", page, "block", block, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	securityHeaders(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func securityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	// Scripts only from this origin: call texts can never run as script.
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; frame-ancestors 'none'")
+}
+
+// errorMessage is a domain error's message in the page's language.
+func errorMessage(lang string, err error) string {
+	if e, ok := err.(*fenliu.Error); ok {
+		if lang == "en" {
+			return e.EN
+		}
+		return e.ZH
+	}
+	if lang == "en" {
+		return "internal error; try again"
+	}
+	return "系统错误，请重试"
+}
+
+// fail answers an error on a console page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err error) {
+	code := fenliu.ErrorCode(err)
+	status := map[string]int{fenliu.EInvalid: 400, fenliu.EUnprocessable: 422, fenliu.EInvalidTransition: 409,
+		fenliu.EConflict: 409, fenliu.ENotFound: 404, fenliu.EForbidden: 403, fenliu.EUnauthorized: 401, fenliu.ETooLarge: 413}[code]
+	if status == 0 {
+		status = 500
+		s.Log.Error("console", "path", r.URL.Path, "err", err)
+	}
+	p := s.newPage(r, sess, "", "")
+	p.Error = errorMessage(p.Lang, err)
+	if r.Header.Get("HX-Request") == "true" {
+		s.fragment(w, status, "error", "message", p)
+		return
+	}
+	p.Title = p.T("error.title")
+	s.render(w, status, "error", p)
+}

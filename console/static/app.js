@@ -1,0 +1,102 @@
+// Fenliu console behaviour: live updates, countdowns, new-order alerts,
+// location capture and maps. No inline scripts (the CSP forbids them).
+(function () {
+  "use strict";
+  var lang = document.body.getAttribute("data-lang") || "zh";
+
+  // Live: the server sends "changed" with an incident id; screens that
+  // listen for fenliu:changed re-fetch what they may see.
+  var live = document.body.getAttribute("data-live");
+  if (live && window.EventSource) {
+    var dot = document.getElementById("live");
+    var es = new EventSource(live);
+    es.addEventListener("open", function () { if (dot) dot.className = "live on"; });
+    es.addEventListener("error", function () { if (dot) dot.className = "live"; });
+    es.addEventListener("changed", function (e) {
+      document.body.dispatchEvent(new CustomEvent("fenliu:changed", { detail: { id: e.data } }));
+    });
+  }
+
+  // Countdowns to deadlines.
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var left = parseInt(el.getAttribute("data-due"), 10) - now;
+      var over = left < 0;
+      var s = Math.floor(Math.abs(left) / 1000);
+      var txt = (s >= 86400 ? Math.floor(s / 86400) + (lang === "en" ? "d " : "天") : "") +
+        pad(Math.floor(s % 86400 / 3600)) + ":" + pad(Math.floor(s % 3600 / 60)) + ":" + pad(s % 60);
+      el.textContent = over ? (lang === "en" ? "overdue " : "已超时 ") + txt : (lang === "en" ? "left " : "剩余 ") + txt;
+      el.className = "due" + (over ? " over" : left < 15 * 60 * 1000 ? " near" : "");
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSwap", tick);
+  tick();
+
+  // New orders in the inbox: a visible banner and a short tone.
+  var lastCount = null;
+  function beep() {
+    try {
+      var C = window.AudioContext || window.webkitAudioContext;
+      var ctx = new C(), o = ctx.createOscillator(), g = ctx.createGain();
+      o.frequency.value = 880; o.connect(g); g.connect(ctx.destination);
+      g.gain.setValueAtTime(0.2, ctx.currentTime); o.start(); o.stop(ctx.currentTime + 0.35);
+    } catch (e) { /* no audio device */ }
+  }
+  function checkInbox() {
+    var list = document.querySelector("[data-new-count]");
+    if (!list) return;
+    var n = parseInt(list.getAttribute("data-new-count"), 10);
+    if (lastCount !== null && n > lastCount) {
+      var a = document.getElementById("alert");
+      if (a) { a.hidden = false; setTimeout(function () { a.hidden = true; }, 8000); }
+      beep();
+      document.title = "(" + n + ") " + document.title.replace(/^\(\d+\) /, "");
+    }
+    lastCount = n;
+  }
+  document.addEventListener("htmx:afterSwap", checkInbox);
+  checkInbox();
+
+  // "Attach my location" fills the hidden lat/lng of its form.
+  document.querySelectorAll("input.geo").forEach(function (cb) {
+    var form = cb.form;
+    function fill() {
+      if (!cb.checked || !navigator.geolocation) return;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(6);
+        form.querySelector("[name=lng]").value = pos.coords.longitude.toFixed(6);
+      }, function () {}, { enableHighAccuracy: true, timeout: 10000 });
+    }
+    cb.addEventListener("change", fill);
+    fill();
+  });
+
+  // Maps: GeoJSON drawn with Leaflet; tiles only if a tile server is set.
+  function drawMaps() {
+    if (!window.L) return;
+    document.querySelectorAll("[data-geojson]").forEach(function (el) {
+      if (el._map) return;
+      var data = JSON.parse(el.getAttribute("data-geojson"));
+      var map = L.map(el, { attributionControl: false });
+      el._map = map;
+      var tiles = el.getAttribute("data-tiles");
+      if (tiles) L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
+      var layer = L.geoJSON(data, {
+        pointToLayer: function (f, ll) {
+          if (f.properties.kind === "area") {
+            return L.circle(ll, { radius: 400, color: "#2563eb", weight: 1, fillOpacity: 0.08 });
+          }
+          return L.circleMarker(ll, { radius: 9, color: "#b91c1c", weight: 3, fillOpacity: 0.7 });
+        },
+        onEachFeature: function (f, l) { if (f.properties.name) l.bindTooltip(f.properties.name); }
+      }).addTo(map);
+      var b = layer.getBounds();
+      if (b.isValid()) map.fitBounds(b.pad(0.5), { maxZoom: 16 });
+    });
+  }
+  window.addEventListener("load", drawMaps);
+  document.addEventListener("htmx:afterSettle", drawMaps);
+})();
