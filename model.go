@@ -228,3 +228,8 @@ func required(field, zh, v string) error {
 	}
 	return checkText(field, zh, v, MaxShortRunes)
 }
+
+// More event kinds.
+const (
+	EvNote EventKind = "note" // 备注 / 三方通话记录
+)

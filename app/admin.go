@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/store"
@@ -135,4 +136,27 @@ func CheckPassword(hash, password string) bool {
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// AddShift records a duty-roster entry (勤务报备). Admins and supervisors
+// enter any unit's; unit staff report their own unit's.
+func (a *App) AddShift(ctx context.Context, actor *fenliu.User, s *store.Shift) error {
+	switch {
+	case actor.Role == fenliu.RoleAdmin || actor.Role == fenliu.RoleSupervisor:
+	case actor.Role == fenliu.RoleUnitStaff && actor.UnitID == s.UnitID:
+	default:
+		return &fenliu.Error{Code: fenliu.EForbidden, ZH: "无权报备该单位的勤务", EN: "may not report this unit's duty roster"}
+	}
+	if !s.EndsAt.After(s.StartsAt) || s.EndsAt.Sub(s.StartsAt) > 7*24*time.Hour {
+		return &fenliu.Error{Code: fenliu.EInvalid, Field: "ends_at", ZH: "结束时间必须晚于开始时间，且一个班次不超过7天", EN: "a shift must end after it starts and last at most 7 days"}
+	}
+	if strings.TrimSpace(s.Person) == "" {
+		return &fenliu.Error{Code: fenliu.EInvalid, Field: "person", ZH: "值班人员不能为空", EN: "person on duty is required"}
+	}
+	return a.DB.Tx(ctx, func(q *store.Q) error {
+		if _, err := q.Unit(ctx, s.UnitID); err != nil {
+			return err
+		}
+		return q.CreateShift(ctx, s, actor.ID, a.now())
+	})
 }

@@ -24,6 +24,10 @@ type App struct {
 	// live screens and webhooks). It must not block.
 	Changed func(incidentID int64)
 
+	// The triage engine and the router, set when the server is wired.
+	Classifier Classifier
+	Router     Router
+
 	mu      sync.RWMutex
 	catalog *catalog.Catalog // the active matter catalogue
 }

@@ -16,6 +16,10 @@ func (a *App) Intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 	if err := fenliu.CanIntake(actor); err != nil {
 		return nil, false, err
 	}
+	return a.intake(ctx, actor, in)
+}
+
+func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.IncidentInput) (*fenliu.Incident, bool, error) {
 	now := a.now()
 	if err := in.Validate(now); err != nil {
 		return nil, false, err

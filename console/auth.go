@@ -2,7 +2,9 @@ package console
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"net"
 	"net/http"
 	"net/url"
@@ -262,4 +264,10 @@ func (t *Throttle) recent(now time.Time, k string) []time.Time {
 	fs = fs[i:]
 	t.fails[k] = fs
 	return fs
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -141,10 +141,12 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
-		"static": s.Static,
-		"join":   strings.Join,
-		"add":    func(a, b int) int { return a + b },
-		"deref":  func(t *time.Time) time.Time { return *t },
+		"static":       s.Static,
+		"join":         strings.Join,
+		"add":          func(a, b int) int { return a + b },
+		"dispositions": func() []fenliu.Disposition { return fenliu.Dispositions },
+		"pct":          func(f float64) float64 { return f * 100 },
+		"deref":        func(t *time.Time) time.Time { return *t },
 		"ms": func(t *time.Time) int64 {
 			if t == nil {
 				return 0

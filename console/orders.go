@@ -357,3 +357,5 @@ func (s *Server) geoJSON(r *http.Request, in *fenliu.Incident) string {
 	b, _ := json.Marshal(map[string]any{"type": "FeatureCollection", "features": fs})
 	return string(b)
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -207,4 +208,77 @@ func nonNilAtt(a []fenliu.Attachment) []fenliu.Attachment {
 		return []fenliu.Attachment{}
 	}
 	return a
+}
+
+// IncidentsWaiting lists incidents waiting for the desk, oldest first:
+// undecided ones (decided false), or diverted ones without any work order.
+func (q *Q) IncidentsWaiting(ctx context.Context, decided bool, n int) ([]*fenliu.Incident, error) {
+	query := `SELECT ` + incidentCols + ` FROM incidents WHERE disposition = '' ORDER BY id LIMIT ?`
+	if decided {
+		query = `SELECT ` + incidentCols + ` FROM incidents i WHERE disposition = 'divert'
+			AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.incident_id = i.id) ORDER BY id LIMIT ?`
+	}
+	rows, err := q.query(ctx, query, limit(n))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*fenliu.Incident{}
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// OrdersDue lists open orders whose next deadline falls before t: not signed
+// by sign_due, or not fed back by feedback_due (most urgent first).
+func (q *Q) OrdersDue(ctx context.Context, t time.Time, n int) ([]*fenliu.Order, error) {
+	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE
+		(state = 'dispatched' AND sign_due < ?) OR (state IN ('signed','arrived','reopened') AND feedback_due < ?)
+		ORDER BY COALESCE(CASE WHEN state = 'dispatched' THEN sign_due ELSE feedback_due END, 0) LIMIT ?`, ms(t), ms(t), limit(n))
+}
+
+// StateCounts counts orders by state.
+func (q *Q) StateCounts(ctx context.Context) (map[fenliu.OrderState]int, error) {
+	rows, err := q.query(ctx, `SELECT state, COUNT(*) FROM orders GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[fenliu.OrderState]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[fenliu.OrderState(s)] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
+// IncidentsBy lists the newest incidents since a time with caller_phone or
+// address equal to value.
+func (q *Q) IncidentsBy(ctx context.Context, column, value string, since time.Time, n int) ([]*fenliu.Incident, error) {
+	if column != "caller_phone" && column != "address" {
+		return nil, fmt.Errorf("IncidentsBy: bad column %q", column)
+	}
+	rows, err := q.query(ctx, `SELECT `+incidentCols+` FROM incidents WHERE `+column+` = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`, value, ms(since), limit(n))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*fenliu.Incident{}
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, mapErr(rows.Err())
 }

@@ -1,0 +1,129 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/store"
+)
+
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin", s.auth(s.admin))
+	mux.Handle("POST /admin/users", s.auth(s.adminUser))
+	mux.Handle("POST /admin/units", s.auth(s.adminUnit))
+	mux.Handle("POST /admin/areas", s.auth(s.adminArea))
+	mux.Handle("POST /admin/shifts", s.auth(s.adminShift))
+}
+
+func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
+	if err := fenliu.CanAdminister(sess.User); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	ctx := r.Context()
+	users, err := s.App.DB.Users(ctx)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	units, err := s.App.DB.Units(ctx)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	areas, err := s.App.DB.Areas(ctx)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	now := time.Now()
+	shifts, err := s.App.DB.Shifts(ctx, now.Add(-24*time.Hour), now.Add(14*24*time.Hour))
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	p := s.newPage(r, sess, "", "admin")
+	p.Title = p.T("nav.admin")
+	p.Flash = map[string]string{"user": p.T("admin.saved"), "unit": p.T("admin.saved"), "area": p.T("admin.saved"), "shift": p.T("admin.saved")}[r.URL.Query().Get("saved")]
+	cat := s.App.Catalog()
+	catInfo := map[string]any{}
+	if cat != nil {
+		catInfo["Version"], catInfo["Groups"], catInfo["Categories"] = cat.Version, len(cat.Groups), len(cat.Categories())
+	}
+	p.Data = map[string]any{"Users": users, "Units": units, "Areas": areas, "Shifts": shifts, "UnitNames": s.unitNames(r),
+		"Roles": fenliu.Roles, "UnitTypes": fenliu.UnitTypes, "Catalog": catInfo}
+	s.render(w, http.StatusOK, "admin", p)
+}
+
+func formInt(r *http.Request, name string) int64 {
+	v, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue(name)), 10, 64)
+	return v
+}
+
+func (s *Server) adminUser(w http.ResponseWriter, r *http.Request, sess *session) {
+	u := &fenliu.User{Username: strings.TrimSpace(r.PostFormValue("username")), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
+		Role: fenliu.Role(r.PostFormValue("role")), UnitID: formInt(r, "unit_id")}
+	if u.Role != fenliu.RoleUnitStaff {
+		u.UnitID = 0
+	}
+	if err := s.App.CreateUser(r.Context(), sess.User, u, r.PostFormValue("password")); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=user#users", http.StatusSeeOther)
+}
+
+func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, sess *session) {
+	u := &fenliu.Unit{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Type: fenliu.UnitType(r.PostFormValue("type")), ParentID: formInt(r, "parent_id"), DutyPhone: strings.TrimSpace(r.PostFormValue("duty_phone")),
+		AlwaysOn: r.PostFormValue("always_on") == "true"}
+	for _, v := range r.PostForm["area_id"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			u.AreaIDs = append(u.AreaIDs, id)
+		}
+	}
+	if err := s.App.CreateUnit(r.Context(), sess.User, u); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=unit#units", http.StatusSeeOther)
+}
+
+func (s *Server) adminArea(w http.ResponseWriter, r *http.Request, sess *session) {
+	a := &fenliu.Area{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id")}
+	if err := s.App.CreateArea(r.Context(), sess.User, a); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=area#areas", http.StatusSeeOther)
+}
+
+func (s *Server) adminShift(w http.ResponseWriter, r *http.Request, sess *session) {
+	parse := func(name string) (time.Time, error) {
+		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue(name), s.Opts.Location)
+		if err != nil {
+			return t, &fenliu.Error{Code: fenliu.EInvalid, Field: name, ZH: "时间格式错误", EN: "invalid time"}
+		}
+		return t, nil
+	}
+	start, err := parse("starts_at")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	end, err := parse("ends_at")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	sh := &store.Shift{UnitID: formInt(r, "unit_id"), StartsAt: start, EndsAt: end, Person: strings.TrimSpace(r.PostFormValue("person")), Phone: strings.TrimSpace(r.PostFormValue("phone"))}
+	if err := s.App.AddShift(r.Context(), sess.User, sh); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=shift#shifts", http.StatusSeeOther)
+}
