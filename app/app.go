@@ -27,6 +27,9 @@ type App struct {
 	// The triage engine and the router, set when the server is wired.
 	Classifier Classifier
 	Router     Router
+	// RepeatWindow is how far back a call counts as a repeat (重复报警) of an
+	// earlier one from the same caller or about the same place and matter.
+	RepeatWindow time.Duration
 
 	mu      sync.RWMutex
 	catalog *catalog.Catalog // the active matter catalogue
@@ -48,7 +51,7 @@ func (a *App) SetCatalog(c *catalog.Catalog) {
 
 // New returns an App over db with the real clock.
 func New(db *store.DB) *App {
-	a := &App{DB: db, Now: func() time.Time { return time.Now().UTC() }}
+	a := &App{DB: db, Now: func() time.Time { return time.Now().UTC() }, RepeatWindow: 72 * time.Hour}
 	if c, err := catalog.Default(); err == nil {
 		a.catalog = c
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/store"
@@ -37,6 +39,21 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 		ReceivedAt: received, CallerName: in.CallerName, CallerPhone: in.CallerPhone, Text: in.Text,
 		Address: in.Address, AreaID: in.AreaID, Lat: in.Lat, Lng: in.Lng, Attachments: in.Attachments,
 		RecordedBy: actor.ID, CreatedAt: now}
+	// Triage and route at once, stored with the incident (研判建议).
+	var t *Triage
+	var route *Route
+	if a.Classifier != nil {
+		tr := a.Classifier(in.Text)
+		t = &tr
+		inc.Triage, inc.CatalogVersion = mustJSON(t), t.CatalogVersion
+		inc.Category = t.Category // provisional until decided; lets repeats match by matter
+		if a.Router != nil && t.Disposition == fenliu.DispDivert {
+			if r, err := a.Router(ctx, t, in.AreaID, now); err == nil {
+				route = r
+				inc.Route = mustJSON(r)
+			}
+		}
+	}
 	var created bool
 	err := a.DB.Tx(ctx, func(q *store.Q) error {
 		if in.AreaID != 0 {
@@ -49,16 +66,60 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 		if err != nil || !created {
 			return err
 		}
-		return q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, At: now, ActorID: actor.ID, Kind: fenliu.EvIntake,
-			Data: map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef}, Attachments: inc.Attachments})
+		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, At: now, ActorID: actor.ID, Kind: fenliu.EvIntake,
+			Data: map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef}, Attachments: inc.Attachments}); err != nil {
+			return err
+		}
+		// A repeat call (重复报警): same caller, or same place and matter, within the window.
+		category := ""
+		if t != nil {
+			category = t.Category
+		}
+		if a.RepeatWindow > 0 {
+			prev, err := q.RecentIncident(ctx, inc.CallerPhone, inc.AreaID, inc.Address, category, received.Add(-a.RepeatWindow), received.Add(time.Second), inc.ID)
+			if err != nil {
+				return err
+			}
+			if prev != nil {
+				inc.RepeatOf = prev.ID
+				if err := q.SetRepeat(ctx, inc.ID, prev.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if created {
-		a.changed(inc.ID)
+	if !created {
+		return inc, false, nil
 	}
-	return inc, created, nil
+	a.changed(inc.ID)
+	// Auto-dispatch for categories the city switched it on for: no human step.
+	if t != nil && t.AutoDispatch && t.Disposition == fenliu.DispDivert && route != nil && len(route.Assignments) > 0 {
+		if err := a.autoDispatch(ctx, actor, inc, t, route); err != nil {
+			return nil, false, err
+		}
+		if fresh, err := a.DB.Incident(ctx, inc.ID); err == nil {
+			inc = fresh
+		}
+	}
+	return inc, true, nil
+}
+
+// autoDispatch decides and dispatches as the engine suggested, recorded as
+// automatic under the account that recorded the incident.
+func (a *App) autoDispatch(ctx context.Context, actor *fenliu.User, inc *fenliu.Incident, t *Triage, r *Route) error {
+	if _, err := a.decide(ctx, actor, inc.ID, fenliu.DecisionInput{Disposition: fenliu.DispDivert, Category: t.Category, Reason: "自动派单 / auto-dispatch"}, true); err != nil {
+		return err
+	}
+	d := fenliu.DispatchInput{Note: "自动派单 / auto-dispatch"}
+	for _, as := range r.Assignments {
+		d.Orders = append(d.Orders, fenliu.OrderSpec{UnitID: as.UnitID, Role: as.Role})
+	}
+	_, err := a.dispatch(ctx, actor, inc.ID, d)
+	return err
 }
 
 func areaExists(ctx context.Context, q *store.Q, id int64) error {
@@ -80,6 +141,10 @@ func (a *App) Decide(ctx context.Context, actor *fenliu.User, id int64, d fenliu
 	if err := fenliu.CanDecide(actor); err != nil {
 		return nil, err
 	}
+	return a.decide(ctx, actor, id, d, false)
+}
+
+func (a *App) decide(ctx context.Context, actor *fenliu.User, id int64, d fenliu.DecisionInput, auto bool) (*fenliu.Incident, error) {
 	var inc *fenliu.Incident
 	err := a.DB.Tx(ctx, func(q *store.Q) error {
 		var err error
@@ -108,6 +173,19 @@ func (a *App) Decide(ctx context.Context, actor *fenliu.User, id int64, d fenliu
 		}
 		if prev != "" {
 			data["previous"] = string(prev)
+		}
+		if auto {
+			data["auto"] = true
+		}
+		// How the decision compares with the engine's suggestion: this record
+		// is how the triage engine is judged later.
+		if len(inc.Triage) > 0 {
+			var t Triage
+			if json.Unmarshal(inc.Triage, &t) == nil {
+				data["suggested_disposition"] = string(t.Disposition)
+				data["suggested_category"] = t.Category
+				data["accepted"] = t.Disposition == d.Disposition && (d.Category == "" || d.Category == t.Category)
+			}
 		}
 		return q.InsertEvent(ctx, &fenliu.Event{IncidentID: id, At: now, ActorID: actor.ID, Kind: fenliu.EvDecide, Note: d.Reason, Data: data})
 	})

@@ -24,6 +24,10 @@ func (a *App) Dispatch(ctx context.Context, actor *fenliu.User, incidentID int64
 	if err := fenliu.CanDecide(actor); err != nil {
 		return nil, err
 	}
+	return a.dispatch(ctx, actor, incidentID, d)
+}
+
+func (a *App) dispatch(ctx context.Context, actor *fenliu.User, incidentID int64, d fenliu.DispatchInput) ([]*fenliu.Order, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,133 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/store"
+	"github.com/fenliu/fenliu/store/storetest"
+)
+
+// A stand-in engine and router: the real ones have their own tests; these
+// check what the service layer does with their answers.
+func fakeEngine(w *world, auto bool) {
+	w.a.Classifier = func(text string) app.Triage {
+		if text == "有人拿刀" {
+			return app.Triage{Disposition: fenliu.DispPolice, Category: "public_safety.threat", Units: []fenliu.UnitType{fenliu.UTPolice}, CatalogVersion: "v9"}
+		}
+		return app.Triage{Disposition: fenliu.DispDivert, Category: "city_appearance.night_market_noise",
+			Units: []fenliu.UnitType{fenliu.UTUrbanManagement}, Words: []string{"烧烤"}, CatalogVersion: "v9", AutoDispatch: auto}
+	}
+	w.a.Router = func(ctx context.Context, t *app.Triage, areaID int64, at time.Time) (*app.Route, error) {
+		return &app.Route{Mode: "direct", Assignments: []app.Assignment{{UnitID: w.unit.ID, UnitName: w.unit.Name, UnitType: t.Units[0], Role: fenliu.OrderLead, ReasonZH: "辖区", ReasonEN: "serves the area"}}}, nil
+	}
+}
+
+func TestIntakeRecordsTriageAndRoute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		fakeEngine(w, false)
+		inc, _, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "楼下烧烤太吵"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Incident(ctx, inc.ID)
+		var tr app.Triage
+		var rt app.Route
+		if json.Unmarshal(got.Triage, &tr) != nil || json.Unmarshal(got.Route, &rt) != nil {
+			t.Fatalf("triage %s route %s", got.Triage, got.Route)
+		}
+		if tr.Category != "city_appearance.night_market_noise" || got.CatalogVersion != "v9" || len(rt.Assignments) != 1 || rt.Assignments[0].UnitID != w.unit.ID {
+			t.Fatalf("recorded %+v %+v %q", tr, rt, got.CatalogVersion)
+		}
+		if got.Disposition != "" {
+			t.Fatal("decided without a human although auto-dispatch is off")
+		}
+		// The call-taker changes the suggestion: the record says so.
+		if _, err := w.a.Decide(ctx, w.taker, inc.ID, fenliu.DecisionInput{Disposition: fenliu.DispPolice}); err != nil {
+			t.Fatal(err)
+		}
+		evs, _ := db.Events(ctx, inc.ID)
+		last := evs[len(evs)-1]
+		if last.Data["accepted"] != false || last.Data["suggested_disposition"] != "divert" {
+			t.Errorf("decision record = %v", last.Data)
+		}
+		// A police matter gets no route.
+		pol, _, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "有人拿刀"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pol.Route != nil {
+			t.Errorf("police incident routed: %s", pol.Route)
+		}
+	})
+}
+
+func TestAutoDispatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		fakeEngine(w, true)
+		inc, created, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.ChannelGrid, Text: "夜里烧烤摊音响太吵"})
+		if err != nil || !created {
+			t.Fatal(err)
+		}
+		if inc.Disposition != fenliu.DispDivert {
+			t.Fatalf("not decided: %+v", inc)
+		}
+		orders, _ := db.OrdersOfIncident(ctx, inc.ID)
+		if len(orders) != 1 || orders[0].UnitID != w.unit.ID || orders[0].Role != fenliu.OrderLead {
+			t.Fatalf("orders = %+v", orders)
+		}
+		evs, _ := db.Events(ctx, inc.ID)
+		kinds := ""
+		for _, e := range evs {
+			kinds += string(e.Kind) + " "
+		}
+		if kinds != "intake decide dispatch " || evs[1].Data["auto"] != true || evs[1].Data["accepted"] != true {
+			t.Errorf("record: %s %v", kinds, evs[1].Data)
+		}
+	})
+}
+
+func TestRepeatCalls(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		fakeEngine(w, false)
+		w.a.RepeatWindow = 24 * time.Hour
+		first, _, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "烧烤太吵", CallerPhone: "13900000001", Address: "民族大道1号"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name    string
+			in      fenliu.IncidentInput
+			advance time.Duration
+			repeat  bool
+		}{
+			{"same caller", fenliu.IncidentInput{Text: "又在吵", CallerPhone: "13900000001"}, time.Hour, true},
+			{"same address, same matter", fenliu.IncidentInput{Text: "烧烤吵", CallerPhone: "13900000002", Address: "民族大道1号"}, time.Hour, true},
+			{"other caller, other place", fenliu.IncidentInput{Text: "烧烤吵", CallerPhone: "13900000003", Address: "友爱路9号"}, time.Hour, false},
+			{"same caller after the window", fenliu.IncidentInput{Text: "烧烤吵", CallerPhone: "13900000001"}, 48 * time.Hour, false},
+		} {
+			w.clock = w.clock.Add(tc.advance)
+			tc.in.Channel = fenliu.Channel110
+			inc, _, err := w.a.Intake(ctx, w.taker, tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := inc.RepeatOf != 0; got != tc.repeat {
+				t.Errorf("%s: repeat_of = %d", tc.name, inc.RepeatOf)
+			}
+			if tc.repeat && inc.RepeatOf != first.ID && inc.RepeatOf == 0 {
+				t.Errorf("%s: linked to %d", tc.name, inc.RepeatOf)
+			}
+		}
+	})
+}
