@@ -160,3 +160,36 @@ func (a *App) AddShift(ctx context.Context, actor *fenliu.User, s *store.Shift) 
 		return q.CreateShift(ctx, s, actor.ID, a.now())
 	})
 }
+
+// SettingRoutingMode is the settings key of the city's routing mode.
+const SettingRoutingMode = "routing.mode"
+
+// AddRoutingRule stores a routing rule (data a city edits).
+func (a *App) AddRoutingRule(ctx context.Context, actor *fenliu.User, r *store.RoutingRule) error {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return err
+	}
+	if r.UnitID <= 0 {
+		return &fenliu.Error{Code: fenliu.EInvalid, Field: "unit_id", ZH: "必须指定单位", EN: "unit_id is required"}
+	}
+	if r.UnitType != "" && !r.UnitType.Valid() {
+		return fenliu.Errorf(fenliu.EInvalid, "unit_type", "未知的单位类型「%s」", "unknown unit type %q", r.UnitType)
+	}
+	if r.Category == "" && r.UnitType == "" {
+		return &fenliu.Error{Code: fenliu.EInvalid, Field: "category", ZH: "规则至少要指定事项或单位类型", EN: "a rule names a category or a unit type"}
+	}
+	return a.DB.Tx(ctx, func(q *store.Q) error {
+		if _, err := q.Unit(ctx, r.UnitID); err != nil {
+			return err
+		}
+		return q.CreateRoutingRule(ctx, r)
+	})
+}
+
+// DeleteRoutingRule removes a routing rule.
+func (a *App) DeleteRoutingRule(ctx context.Context, actor *fenliu.User, id int64) error {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return err
+	}
+	return a.DB.Tx(ctx, func(q *store.Q) error { return q.DeleteRoutingRule(ctx, id) })
+}

@@ -30,6 +30,9 @@ type App struct {
 	// RepeatWindow is how far back a call counts as a repeat (重复报警) of an
 	// earlier one from the same caller or about the same place and matter.
 	RepeatWindow time.Duration
+	// OnCatalog, if set, is told when a new catalogue becomes active (the
+	// triage engine is rebuilt on it).
+	OnCatalog func(*catalog.Catalog)
 
 	mu      sync.RWMutex
 	catalog *catalog.Catalog // the active matter catalogue

@@ -51,6 +51,8 @@ func (api *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/users", api.auth(api.createUser))
 	mux.Handle("POST /api/v1/users/{id}/tokens", api.auth(api.createToken))
 
+	api.configRoutes(mux)
+
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.fail(w, r, &fenliu.Error{Code: fenliu.ENotFound, ZH: "没有这个接口：" + r.Method + " " + safe(r.URL.Path), EN: "no such endpoint: " + r.Method + " " + safe(r.URL.Path)})
 	})

@@ -1,0 +1,129 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/catalog"
+	"github.com/fenliu/fenliu/store"
+	"gopkg.in/yaml.v3"
+)
+
+// LoadCatalog makes the newest stored catalogue version active, or the
+// default one if none was ever imported. Call it at start.
+func (a *App) LoadCatalog(ctx context.Context) error {
+	v, err := a.DB.LatestCatalogVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		c, err := catalog.Default()
+		if err != nil {
+			return err
+		}
+		a.activate(c)
+		return nil
+	}
+	c, err := catalog.Parse([]byte(v.Body))
+	if err != nil {
+		return err
+	}
+	c.Version = v.Version
+	a.activate(c)
+	return nil
+}
+
+func (a *App) activate(c *catalog.Catalog) {
+	a.SetCatalog(c)
+	if a.OnCatalog != nil {
+		a.OnCatalog(c)
+	}
+}
+
+// CatalogYAML writes the active catalogue as YAML (the file a city edits).
+func CatalogYAML(c *catalog.Catalog) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(catalog.File{Version: c.Version, Groups: c.Groups}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+// ImportCatalog validates a new catalogue, stores it as a new version and
+// makes it active. Incidents triaged from then on record the new version.
+func (a *App) ImportCatalog(ctx context.Context, actor *fenliu.User, version, note string, c *catalog.Catalog) error {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return err
+	}
+	version = strings.TrimSpace(version)
+	if version == "" || len(version) > 60 {
+		return &fenliu.Error{Code: fenliu.EInvalid, Field: "version", ZH: "请填写版本号（60字以内）", EN: "a version (at most 60 characters) is required"}
+	}
+	c.Version = version
+	body, err := CatalogYAML(c)
+	if err != nil {
+		return err
+	}
+	err = a.DB.Tx(ctx, func(q *store.Q) error {
+		return q.CreateCatalogVersion(ctx, &store.CatalogVersion{Version: version, Body: string(body), Note: note, CreatedBy: actor.ID, CreatedAt: a.now()})
+	})
+	if fenliu.ErrorCode(err) == fenliu.EConflict {
+		return &fenliu.Error{Code: fenliu.EConflict, Field: "version", ZH: "版本号「" + version + "」已存在", EN: "version " + version + " already exists"}
+	}
+	if err != nil {
+		return err
+	}
+	a.activate(c)
+	return nil
+}
+
+// ParseCatalogYAML parses an uploaded YAML catalogue into a validated one,
+// turning parse and rule errors into 400s that say what is wrong.
+func ParseCatalogYAML(b []byte) (*catalog.Catalog, error) {
+	c, err := catalog.Parse(b)
+	if err != nil {
+		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "catalog", ZH: "事项清单无效：" + err.Error(), EN: "invalid catalogue: " + err.Error()}
+	}
+	return c, nil
+}
+
+// PutCategory adds or replaces one category in a group of the active
+// catalogue and stores the result as a new version.
+func (a *App) PutCategory(ctx context.Context, actor *fenliu.User, version, group string, cat catalog.Category) error {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return err
+	}
+	cur := a.Catalog()
+	if cur == nil {
+		return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "尚无事项清单", EN: "no catalogue loaded"}
+	}
+	f := catalog.File{Version: version}
+	found := false
+	for _, g := range cur.Groups {
+		ng := g
+		ng.Categories = nil
+		for _, c := range g.Categories {
+			if c.Code == cat.Code {
+				continue // replaced below (possibly in another group)
+			}
+			ng.Categories = append(ng.Categories, c)
+		}
+		if g.Code == group {
+			ng.Categories = append(ng.Categories, cat)
+			found = true
+		}
+		f.Groups = append(f.Groups, ng)
+	}
+	if !found {
+		return &fenliu.Error{Code: fenliu.EUnprocessable, Field: "group", ZH: "事项大类「" + group + "」不存在", EN: "no group " + group}
+	}
+	next, err := catalog.New(f)
+	if err != nil {
+		return &fenliu.Error{Code: fenliu.EInvalid, Field: "category", ZH: "事项无效：" + err.Error(), EN: "invalid category: " + err.Error()}
+	}
+	return a.ImportCatalog(ctx, actor, version, "edit "+cat.Code, next)
+}
