@@ -48,6 +48,22 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// MarshalJSON writes the compact form as a JSON string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + FormatDuration(time.Duration(d)) + `"`), nil
+}
+
+// UnmarshalJSON reads "30m", "4h", "3d" (or 0).
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	v, err := ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
 // MarshalYAML writes the compact form.
 func (d Duration) MarshalYAML() (any, error) { return FormatDuration(time.Duration(d)), nil }
 
