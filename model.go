@@ -124,8 +124,10 @@ type Order struct {
 	Feedback     string       `json:"feedback,omitempty"`
 	Solved       *bool        `json:"solved,omitempty"`
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
-	Returns      int          `json:"returns"` // times returned by a unit
-	Reopens      int          `json:"reopens"` // times reopened
+	Returns      int          `json:"returns"`             // times returned by a unit
+	Reopens      int          `json:"reopens"`             // times reopened
+	Complaint    bool         `json:"complaint,omitempty"` // the caller complained about the handling (投诉)
+	Escalated    bool         `json:"escalated,omitempty"` // a higher level follows it (提级盯办)
 
 	// Deadlines (time limits), fixed at dispatch from the category's limits.
 	SignDue     *time.Time `json:"sign_due,omitempty"`

@@ -215,6 +215,9 @@ func Apply(o *Order, a Action, in ActionInput, now time.Time) (*Event, error) {
 		o.Solved = &solved
 		o.Satisfaction = in.Satisfaction
 		ev.Data = map[string]any{"solved": solved, "satisfaction": string(in.Satisfaction), "complaint": in.Complaint}
+		if in.Complaint {
+			o.Complaint = true
+		}
 		if CallbackReopens(solved, in.Satisfaction) {
 			// 回流: the caller is not served; the unit must handle it again.
 			to = StateReopened

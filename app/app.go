@@ -33,6 +33,9 @@ type App struct {
 	// OnCatalog, if set, is told when a new catalogue becomes active (the
 	// triage engine is rebuilt on it).
 	OnCatalog func(*catalog.Catalog)
+	// Notify, if set, is told of every notice after it is committed (the
+	// webhook sender). It must not block.
+	Notify func(*store.Notice)
 
 	mu      sync.RWMutex
 	catalog *catalog.Catalog // the active matter catalogue

@@ -67,6 +67,9 @@ func (a *App) dispatch(ctx context.Context, actor *fenliu.User, incidentID int64
 			if err := q.InsertOrder(ctx, o); err != nil {
 				return err
 			}
+			if err := q.ArmTimers(ctx, o.ID, fenliu.Timers(o)); err != nil {
+				return err
+			}
 			if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: incidentID, OrderID: o.ID, At: now, ActorID: actor.ID,
 				Kind: fenliu.EvDispatch, ToState: fenliu.StateDispatched, Note: d.Note,
 				Data: map[string]any{"unit_id": spec.UnitID, "role": string(spec.Role)}}); err != nil {
@@ -94,7 +97,10 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 	if err := in.Validate(action); err != nil {
 		return nil, err
 	}
-	var o *fenliu.Order
+	var (
+		o       *fenliu.Order
+		notices []*store.Notice
+	)
 	err := a.DB.Tx(ctx, func(q *store.Q) error {
 		var err error
 		if o, err = q.Order(ctx, orderID); err != nil {
@@ -111,8 +117,16 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 				ZH: "工单已被他人处理（当前状态「" + o.State.ZH() + "」），请刷新后重试",
 				EN: "the order was changed by someone else (now " + string(o.State) + "); reload and try again"}
 		}
-		if action == fenliu.ActReroute && in.UnitID == o.UnitID {
-			return &fenliu.Error{Code: fenliu.EUnprocessable, Field: "unit_id", ZH: "改派的单位不能是原单位", EN: "reroute to a different unit"}
+		if action == fenliu.ActReroute {
+			if in.UnitID == o.UnitID {
+				return &fenliu.Error{Code: fenliu.EUnprocessable, Field: "unit_id", ZH: "改派的单位不能是原单位", EN: "reroute to a different unit"}
+			}
+			if _, err := q.Unit(ctx, in.UnitID); err != nil {
+				if fenliu.ErrorCode(err) == fenliu.ENotFound {
+					return fenliu.Errorf(fenliu.EUnprocessable, "unit_id", "单位 %d 不存在", "unit %d does not exist", in.UnitID)
+				}
+				return err
+			}
 		}
 		prevVersion := o.Version
 		now := a.now()
@@ -124,17 +138,12 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 			return err
 		}
 		ev.ActorID = actor.ID
+		var next *fenliu.Order
 		if action == fenliu.ActReroute {
-			if _, err := q.Unit(ctx, in.UnitID); err != nil {
-				if fenliu.ErrorCode(err) == fenliu.ENotFound {
-					return fenliu.Errorf(fenliu.EUnprocessable, "unit_id", "单位 %d 不存在", "unit %d does not exist", in.UnitID)
-				}
-				return err
-			}
-			next := &fenliu.Order{IncidentID: o.IncidentID, UnitID: in.UnitID, Role: o.Role, State: fenliu.StateDispatched,
+			next = &fenliu.Order{IncidentID: o.IncidentID, UnitID: in.UnitID, Role: o.Role, State: fenliu.StateDispatched,
 				FromOrder: o.ID, DispatchedAt: now, UpdatedAt: now}
 			// The new unit gets the full time limits from now.
-			if o.SignDue != nil {
+			if o.SignDue != nil || o.FeedbackDue != nil || o.CloseDue != nil {
 				shift := now.Sub(o.DispatchedAt)
 				next.SignDue, next.ArriveDue, next.FeedbackDue, next.CloseDue = addTo(o.SignDue, shift), addTo(o.ArriveDue, shift), addTo(o.FeedbackDue, shift), addTo(o.CloseDue, shift)
 			}
@@ -142,17 +151,34 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 				return err
 			}
 			ev.Data["new_order"] = next.ID
-			if err := q.InsertEvent(ctx, ev); err != nil {
+		}
+		if err := q.InsertEvent(ctx, ev); err != nil {
+			return err
+		}
+		ns, err := a.armAndEscalate(ctx, q, o, now)
+		if err != nil {
+			return err
+		}
+		notices = append(notices, ns...)
+		if next != nil {
+			if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: next.ID, At: now, ActorID: actor.ID,
+				Kind: fenliu.EvDispatch, ToState: fenliu.StateDispatched, Note: in.Note,
+				Data: map[string]any{"unit_id": in.UnitID, "role": string(next.Role), "from_order": o.ID}}); err != nil {
 				return err
 			}
-			return q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: next.ID, At: now, ActorID: actor.ID,
-				Kind: fenliu.EvDispatch, ToState: fenliu.StateDispatched, Note: in.Note,
-				Data: map[string]any{"unit_id": in.UnitID, "role": string(next.Role), "from_order": o.ID}})
+			ns, err := a.armAndEscalate(ctx, q, next, now)
+			if err != nil {
+				return err
+			}
+			notices = append(notices, ns...)
 		}
-		return q.InsertEvent(ctx, ev)
+		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range notices {
+		a.notify(n)
 	}
 	a.changed(o.IncidentID)
 	return o, nil

@@ -12,7 +12,7 @@ import (
 
 const orderCols = `id, incident_id, unit_id, role, state, version, from_order, dispatched_at, signed_at, arrived_at,
 	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
-	sign_due, arrive_due, feedback_due, close_due`
+	sign_due, arrive_due, feedback_due, close_due, complaint, escalated`
 
 func scanOrder(s scanner) (*fenliu.Order, error) {
 	var (
@@ -26,7 +26,7 @@ func scanOrder(s scanner) (*fenliu.Order, error) {
 	)
 	err := s.Scan(&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
 		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens,
-		&signDue, &arriveDue, &feedbackDue, &closeDue)
+		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated)
 	if err != nil {
 		return nil, err
 	}
@@ -55,12 +55,12 @@ func (q *Q) InsertOrder(ctx context.Context, o *fenliu.Order) error {
 	o.Version = 1
 	return mapErr(q.row(ctx, `INSERT INTO orders (incident_id, unit_id, role, state, version, from_order, dispatched_at,
 		signed_at, arrived_at, feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
-		sign_due, arrive_due, feedback_due, close_due)
-		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sign_due, arrive_due, feedback_due, close_due, complaint, escalated)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.IncidentID, o.UnitID, string(o.Role), string(o.State), nullID(o.FromOrder), ms(o.DispatchedAt),
 		msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt), msPtr(o.CallbackAt),
 		ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction), o.Returns, o.Reopens,
-		msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue)).Scan(&o.ID))
+		msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated).Scan(&o.ID))
 }
 
 // Order returns the work order with the id.
@@ -77,10 +77,11 @@ func (q *Q) Order(ctx context.Context, id int64) (*fenliu.Order, error) {
 func (q *Q) UpdateOrder(ctx context.Context, o *fenliu.Order, prevVersion int64) error {
 	res, err := q.exec(ctx, `UPDATE orders SET state = ?, version = version + 1, signed_at = ?, arrived_at = ?,
 		feedback_at = ?, closed_at = ?, callback_at = ?, updated_at = ?, feedback = ?, solved = ?, satisfaction = ?,
-		returns = ?, reopens = ?, sign_due = ?, arrive_due = ?, feedback_due = ?, close_due = ? WHERE id = ? AND version = ?`,
+		returns = ?, reopens = ?, sign_due = ?, arrive_due = ?, feedback_due = ?, close_due = ?, complaint = ?, escalated = ?
+		WHERE id = ? AND version = ?`,
 		string(o.State), msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt),
 		msPtr(o.CallbackAt), ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction),
-		o.Returns, o.Reopens, msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.ID, prevVersion)
+		o.Returns, o.Reopens, msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated, o.ID, prevVersion)
 	if err != nil {
 		return err
 	}
