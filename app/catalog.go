@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/fenliu/fenliu"
@@ -21,7 +22,7 @@ func (a *App) LoadCatalog(ctx context.Context) error {
 	if v == nil {
 		c, err := catalog.Default()
 		if err != nil {
-			return err
+			return fmt.Errorf("the built-in catalogue: %w", err)
 		}
 		a.activate(c)
 		return nil

@@ -146,6 +146,7 @@ func (s *Server) parseTemplates() error {
 		"add":          func(a, b int) int { return a + b },
 		"dispositions": func() []fenliu.Disposition { return fenliu.Dispositions },
 		"pct":          func(f float64) float64 { return f * 100 },
+		"notices":      func(p *page, rows []noticeRow) map[string]any { return map[string]any{"P": p, "Rows": rows} },
 		"deref":        func(t *time.Time) time.Time { return *t },
 		"ms": func(t *time.Time) int64 {
 			if t == nil {
@@ -193,6 +194,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /orders/{id}/act/{action}", s.auth(s.orderAct))
 	mux.Handle("GET /incidents/{id}", s.auth(s.incidentPage))
 	s.moreRoutes(mux)
+	s.noticeRoutes(mux)
 }
 
 // page is what every template gets.

@@ -68,7 +68,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, sess *session) {
 			unitName = u.Name
 		}
 	}
-	p.Data = map[string]any{"Todo": s.rows(r, p, todo), "Doing": s.rows(r, p, doing), "Done": s.rows(r, p, done), "UnitName": unitName}
+	p.Data = map[string]any{"Todo": s.rows(r, p, todo), "Doing": s.rows(r, p, doing), "Done": s.rows(r, p, done), "UnitName": unitName,
+		"Notices": s.noticeRows(r, sess, store.NoticeFilter{UnitID: sess.User.UnitID, Limit: 20})}
 	if r.URL.Query().Get("part") == "list" {
 		s.fragment(w, http.StatusOK, "inbox", "list", p)
 		return
@@ -190,7 +191,8 @@ func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	p.Data = map[string]any{"O": o, "Incident": view.Incident, "UnitName": units[o.UnitID],
 		"Actions": fenliu.AllowedActions(sess.User, o), "Timeline": s.timeline(r, p, events),
-		"ShowCaller": fenliu.SeesPersonalData(sess.User), "Units": rerouteTo}
+		"ShowCaller": fenliu.SeesPersonalData(sess.User), "Units": rerouteTo,
+		"Notices": s.noticeRows(r, sess, store.NoticeFilter{OrderID: o.ID, Limit: 50}), "Supervise": sess.User.Role == fenliu.RoleSupervisor || sess.User.Role == fenliu.RoleLeader || sess.User.Role == fenliu.RoleAdmin}
 	s.render(w, http.StatusOK, "order", p)
 }
 

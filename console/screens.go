@@ -170,7 +170,8 @@ func (s *Server) supervise(w http.ResponseWriter, r *http.Request, sess *session
 	for _, st := range fenliu.OrderStates {
 		cs = append(cs, count{st, counts[st]})
 	}
-	p.Data = map[string]any{"Overdue": s.rows(r, p, overdue), "Soon": s.rows(r, p, soon), "Counts": cs, "Units": s.unitNames(r)}
+	p.Data = map[string]any{"Overdue": s.rows(r, p, overdue), "Soon": s.rows(r, p, soon), "Counts": cs, "Units": s.unitNames(r),
+		"Notices": s.noticeRows(r, sess, store.NoticeFilter{Limit: 30})}
 	if r.URL.Query().Get("part") == "body" {
 		s.fragment(w, http.StatusOK, "supervise", "body", p)
 		return

@@ -25,6 +25,7 @@ func (api *API) configRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/routing/rules", api.auth(api.createRule))
 	mux.Handle("DELETE /api/v1/routing/rules/{id}", api.auth(api.deleteRule))
 	mux.Handle("POST /api/v1/triage", api.auth(api.triage))
+	api.noticeRoutes(mux)
 }
 
 // getCatalog answers the active catalogue as JSON, or as the YAML file a
@@ -224,4 +225,73 @@ func (api *API) triage(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s)
+}
+
+func (api *API) noticeRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /api/v1/notices", api.auth(api.listNotices))
+	mux.Handle("POST /api/v1/orders/{id}/notices", api.auth(api.sendNotice))
+	mux.Handle("POST /api/v1/notices/{id}/reply", api.auth(api.replyNotice))
+}
+
+func (api *API) listNotices(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var f store.NoticeFilter
+	var err error
+	if f.UnitID, err = queryInt(r, "unit_id"); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if f.OrderID, err = queryInt(r, "order_id"); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	f.Open = r.URL.Query().Get("open") == "true"
+	ns, err := api.App.Notices(r.Context(), u, f)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"notices": ns})
+}
+
+func (api *API) sendNotice(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	var body struct {
+		Kind  fenliu.NoticeKind `json:"kind"`
+		Text  string            `json:"text"`
+		DueAt time.Time         `json:"due_at"`
+	}
+	if err := decode(w, r, api.MaxBody, &body); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	n, err := api.App.SendNotice(r.Context(), u, id, body.Kind, body.Text, body.DueAt)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"notice": n})
+}
+
+func (api *API) replyNotice(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	var body struct {
+		Reply string `json:"reply"`
+	}
+	if err := decode(w, r, api.MaxBody, &body); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if err := api.App.ReplyNotice(r.Context(), u, id, body.Reply); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"replied": true})
 }

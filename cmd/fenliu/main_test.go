@@ -35,10 +35,13 @@ func startServer(t *testing.T, dsn string) string {
 	onListen = func(addr string) { addrc <- addr }
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, []string{"-db", dsn, "-addr", "127.0.0.1:0"}) }()
+	stopped := false
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
+		if !stopped {
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
 		}
 		onListen = nil
 	})
@@ -46,6 +49,7 @@ func startServer(t *testing.T, dsn string) string {
 	case addr := <-addrc:
 		return "http://" + addr
 	case err := <-done:
+		stopped = true
 		t.Fatalf("serve ended: %v", err)
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not start")

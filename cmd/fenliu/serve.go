@@ -16,6 +16,7 @@ import (
 	"github.com/fenliu/fenliu/demo"
 	"github.com/fenliu/fenliu/httpapi"
 	"github.com/fenliu/fenliu/store"
+	"github.com/fenliu/fenliu/webhook"
 )
 
 // Settings come from flags, with environment variables as defaults.
@@ -80,6 +81,8 @@ func serve(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", false, "load the demo city into an empty database")
 	demoN := fs.Int("demo-incidents", 300, "incidents the demo makes")
 	tiles := fs.String("tiles", os.Getenv("FENLIU_TILES"), "map tile URL template (e.g. https://tile.example/{z}/{x}/{y}.png); empty draws maps without tiles; env FENLIU_TILES")
+	hook := fs.String("webhook", os.Getenv("FENLIU_WEBHOOK_URL"), "URL that receives notices (warnings, supervision, escalation) as JSON POSTs; env FENLIU_WEBHOOK_URL (FENLIU_WEBHOOK_SECRET signs them)")
+	repeatWindow := fs.Duration("repeat-window", 72*time.Hour, "a call within this time of an earlier one from the same caller, or about the same place and matter, is a repeat call")
 	secure := fs.Bool("secure-cookies", os.Getenv("FENLIU_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind HTTPS); env FENLIU_SECURE_COOKIES=1")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -91,6 +94,13 @@ func serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	a := app.New(db)
+	a.RepeatWindow = *repeatWindow
+	if err := wireTriage(a); err != nil {
+		return err
+	}
+	if err := a.LoadCatalog(ctx); err != nil {
+		return fmt.Errorf("catalogue: %w", err)
+	}
 	if *withDemo {
 		if err := loadDemo(ctx, a, *demoN); err != nil {
 			return err
@@ -101,6 +111,14 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	a.Changed = web.Live.Publish
+	if *hook != "" {
+		sender := &webhook.Sender{URL: *hook, Secret: os.Getenv("FENLIU_WEBHOOK_SECRET"), Log: log}
+		sender.Start(ctx)
+		a.Notify = sender.Send
+	}
+	// Deadlines are in the database: the scheduler re-arms them at start
+	// and fires each exactly once, even with several servers.
+	go a.RunScheduler(ctx, 30*time.Second, func(err error) { log.Error("scheduler", "err", err) })
 	mux := http.NewServeMux()
 	httpapi.New(a, log).Routes(mux)
 	web.Routes(mux)
