@@ -1,0 +1,290 @@
+// Package metrics defines, once, the rates units are assessed and ranked
+// by (签收率, 分流率, 反馈率, 办结率, 回流率, 投诉率, 满意率 …). It is pure:
+// Tally folds per-order and per-incident facts into counts, Compute turns
+// counts into rates. docs/metrics.md states each formula in words.
+package metrics
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/fenliu/fenliu"
+)
+
+// OrderFact is what the rates need to know about one work order, as of the
+// time the report is made.
+type OrderFact struct {
+	Order        *fenliu.Order
+	UnitType     fenliu.UnitType
+	RepeatCalled bool // the incident was called in again (a later incident is a repeat of it)
+}
+
+// IncidentFact is what the rates need to know about one incident.
+type IncidentFact struct {
+	Disposition fenliu.Disposition // as decided ("" if not yet)
+	NonPolice   bool               // the matter is not police work (by its catalogue category)
+	Repeat      bool               // it repeats an earlier call
+}
+
+// Counts are the numerators and denominators of every rate.
+type Counts struct {
+	Incidents          int `json:"incidents"`
+	Repeats            int `json:"repeats"`
+	NonPolice          int `json:"non_police"`
+	NonPoliceDiverted  int `json:"non_police_diverted"` // divert or redirect
+	NonPolicePoliced   int `json:"non_police_policed"`  // still answered with officers
+	Dispatched         int `json:"dispatched"`
+	Signed             int `json:"signed"`
+	SignedOnTime       int `json:"signed_on_time"`
+	FeedbackDue        int `json:"feedback_due"`
+	FedBackOnTime      int `json:"fed_back_on_time"`
+	CloseDue           int `json:"close_due"`
+	Closed             int `json:"closed"`
+	ClosedOnTime       int `json:"closed_on_time"`
+	FlowBack           int `json:"flow_back"`
+	Complaints         int `json:"complaints"`
+	Rated              int `json:"rated"`
+	Satisfied          int `json:"satisfied"` // satisfied + basically satisfied
+	CalledBack         int `json:"called_back"`
+	Solved             int `json:"solved"`
+	MediationCalled    int `json:"mediation_called_back"`
+	MediationSucceeded int `json:"mediation_succeeded"`
+
+	signMin, feedbackMin, closeMin []float64
+}
+
+// closedAt is when the order was first closed, as far as its current row
+// tells: a closed or visited order carries ClosedAt; a reopened one lost it.
+func closedAt(o *fenliu.Order) *time.Time { return o.ClosedAt }
+
+// AddOrder folds one order into the counts. asOf is the time of the report:
+// an order is "due" for feedback once its feedback limit has passed or it
+// has fed back, and likewise for closing.
+func (c *Counts) AddOrder(f OrderFact, asOf time.Time) {
+	o := f.Order
+	if o.State == fenliu.StateCancelled {
+		return // a cancelled order is not assessed
+	}
+	c.Dispatched++
+	if o.SignedAt != nil {
+		c.Signed++
+		if o.SignDue == nil || !o.SignedAt.After(*o.SignDue) {
+			c.SignedOnTime++
+		}
+		c.signMin = append(c.signMin, o.SignedAt.Sub(o.DispatchedAt).Minutes())
+	}
+	if o.State == fenliu.StateRerouted {
+		// Returned as not the unit's own and re-routed: it counts as
+		// dispatched and as flow-back, not against feedback or completion.
+		c.FlowBack++
+		return
+	}
+	if o.FeedbackAt != nil || (o.FeedbackDue != nil && !asOf.Before(*o.FeedbackDue)) {
+		c.FeedbackDue++
+		if o.FeedbackAt != nil && (o.FeedbackDue == nil || !o.FeedbackAt.After(*o.FeedbackDue)) {
+			c.FedBackOnTime++
+		}
+	}
+	if o.FeedbackAt != nil {
+		c.feedbackMin = append(c.feedbackMin, o.FeedbackAt.Sub(o.DispatchedAt).Minutes())
+	}
+	if ca := closedAt(o); ca != nil || (o.CloseDue != nil && !asOf.Before(*o.CloseDue)) {
+		c.CloseDue++
+		if ca != nil {
+			c.Closed++
+			if o.CloseDue == nil || !ca.After(*o.CloseDue) {
+				c.ClosedOnTime++
+			}
+			c.closeMin = append(c.closeMin, ca.Sub(o.DispatchedAt).Minutes())
+		}
+	}
+	if o.Returns > 0 || o.Reopens > 0 || f.RepeatCalled {
+		c.FlowBack++
+	}
+	if o.Complaint {
+		c.Complaints++
+	}
+	if o.Solved != nil {
+		c.CalledBack++
+		if *o.Solved {
+			c.Solved++
+		}
+		if f.UnitType == fenliu.UTMediation {
+			c.MediationCalled++
+			if *o.Solved {
+				c.MediationSucceeded++
+			}
+		}
+	}
+	if o.Satisfaction.Valid() {
+		c.Rated++
+		if o.Satisfaction == fenliu.Satisfied || o.Satisfaction == fenliu.BasicSatisfied {
+			c.Satisfied++
+		}
+	}
+}
+
+// AddIncident folds one incident into the counts.
+func (c *Counts) AddIncident(f IncidentFact) {
+	c.Incidents++
+	if f.Repeat {
+		c.Repeats++
+	}
+	if f.NonPolice && f.Disposition != "" {
+		c.NonPolice++
+		switch f.Disposition {
+		case fenliu.DispDivert, fenliu.DispRedirect:
+			c.NonPoliceDiverted++
+		case fenliu.DispPolice, fenliu.DispJoint:
+			c.NonPolicePoliced++
+		}
+	}
+}
+
+// Merge adds other's counts to c.
+func (c *Counts) Merge(o *Counts) {
+	c.Incidents += o.Incidents
+	c.Repeats += o.Repeats
+	c.NonPolice += o.NonPolice
+	c.NonPoliceDiverted += o.NonPoliceDiverted
+	c.NonPolicePoliced += o.NonPolicePoliced
+	c.Dispatched += o.Dispatched
+	c.Signed += o.Signed
+	c.SignedOnTime += o.SignedOnTime
+	c.FeedbackDue += o.FeedbackDue
+	c.FedBackOnTime += o.FedBackOnTime
+	c.CloseDue += o.CloseDue
+	c.Closed += o.Closed
+	c.ClosedOnTime += o.ClosedOnTime
+	c.FlowBack += o.FlowBack
+	c.Complaints += o.Complaints
+	c.Rated += o.Rated
+	c.Satisfied += o.Satisfied
+	c.CalledBack += o.CalledBack
+	c.Solved += o.Solved
+	c.MediationCalled += o.MediationCalled
+	c.MediationSucceeded += o.MediationSucceeded
+	c.signMin = append(c.signMin, o.signMin...)
+	c.feedbackMin = append(c.feedbackMin, o.feedbackMin...)
+	c.closeMin = append(c.closeMin, o.closeMin...)
+}
+
+// Rate is a ratio that may be undefined (no denominator).
+type Rate struct {
+	Num   int      `json:"num"`
+	Den   int      `json:"den"`
+	Value *float64 `json:"value"` // nil when Den is 0
+}
+
+func ratio(n, d int) Rate {
+	r := Rate{Num: n, Den: d}
+	if d > 0 {
+		v := float64(n) / float64(d)
+		r.Value = &v
+	}
+	return r
+}
+
+// Duration summarises minutes: mean and 90th percentile.
+type Duration struct {
+	N    int      `json:"n"`
+	Mean *float64 `json:"mean_minutes"`
+	P90  *float64 `json:"p90_minutes"`
+}
+
+func summarise(xs []float64) Duration {
+	d := Duration{N: len(xs)}
+	if len(xs) == 0 {
+		return d
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	sum := 0.0
+	for _, x := range s {
+		sum += x
+	}
+	mean := sum / float64(len(s))
+	// Nearest-rank percentile.
+	p90 := s[int(math.Ceil(0.9*float64(len(s))))-1]
+	d.Mean, d.P90 = &mean, &p90
+	return d
+}
+
+// Rates are the assessed rates, each with its numerator and denominator.
+type Rates struct {
+	SignFor          Rate     `json:"sign_for"`           // 签收率 (within the limit)
+	SignForAny       Rate     `json:"sign_for_any"`       // 签收率 (at any time)
+	Diversion        Rate     `json:"diversion"`          // 分流率
+	PoliceDispatch   Rate     `json:"police_dispatch"`    // 非警务派警率
+	Feedback         Rate     `json:"feedback"`           // 反馈率
+	Completion       Rate     `json:"completion"`         // 办结率
+	OnTimeCompletion Rate     `json:"on_time_completion"` // 按时办结率
+	FlowBack         Rate     `json:"flow_back"`          // 回流率
+	Complaint        Rate     `json:"complaint"`          // 投诉率
+	Repeat           Rate     `json:"repeat"`             // 重复报警率
+	Satisfaction     Rate     `json:"satisfaction"`       // 满意率
+	Solved           Rate     `json:"solved"`             // 解决率
+	Mediation        Rate     `json:"mediation"`          // 调解成功率
+	TimeToSign       Duration `json:"time_to_sign"`
+	TimeToFeedback   Duration `json:"time_to_feedback"`
+	TimeToClose      Duration `json:"time_to_close"`
+}
+
+// Compute turns counts into rates. These are the definitions.
+func Compute(c *Counts) Rates {
+	return Rates{
+		SignFor:          ratio(c.SignedOnTime, c.Dispatched),
+		SignForAny:       ratio(c.Signed, c.Dispatched),
+		Diversion:        ratio(c.NonPoliceDiverted, c.NonPolice),
+		PoliceDispatch:   ratio(c.NonPolicePoliced, c.NonPolice),
+		Feedback:         ratio(c.FedBackOnTime, c.FeedbackDue),
+		Completion:       ratio(c.Closed, c.CloseDue),
+		OnTimeCompletion: ratio(c.ClosedOnTime, c.CloseDue),
+		FlowBack:         ratio(c.FlowBack, c.Dispatched),
+		Complaint:        ratio(c.Complaints, c.Dispatched),
+		Repeat:           ratio(c.Repeats, c.Incidents),
+		Satisfaction:     ratio(c.Satisfied, c.Rated),
+		Solved:           ratio(c.Solved, c.CalledBack),
+		Mediation:        ratio(c.MediationSucceeded, c.MediationCalled),
+		TimeToSign:       summarise(c.signMin),
+		TimeToFeedback:   summarise(c.feedbackMin),
+		TimeToClose:      summarise(c.closeMin),
+	}
+}
+
+// Weights score a unit (考核): each rate's weight; a rate that lowers the
+// score when high (flow-back, complaint, police dispatch, repeat) counts as
+// 1 − rate. Score = Σ weight × value ÷ Σ weight over defined rates, × 100.
+type Weights map[string]float64
+
+// DefaultWeights follow the published assessments: sign-for, feedback and
+// completion most, then satisfaction, flow-back and complaints.
+var DefaultWeights = Weights{"sign_for": 20, "feedback": 20, "on_time_completion": 25, "satisfaction": 15, "flow_back": 10, "complaint": 10}
+
+// Score is the assessment score (0–100) of rates under weights; nil if no
+// weighted rate is defined.
+func Score(r Rates, w Weights) *float64 {
+	get := map[string]Rate{"sign_for": r.SignFor, "sign_for_any": r.SignForAny, "diversion": r.Diversion, "police_dispatch": r.PoliceDispatch,
+		"feedback": r.Feedback, "completion": r.Completion, "on_time_completion": r.OnTimeCompletion, "flow_back": r.FlowBack,
+		"complaint": r.Complaint, "repeat": r.Repeat, "satisfaction": r.Satisfaction, "solved": r.Solved, "mediation": r.Mediation}
+	lowerIsBetter := map[string]bool{"flow_back": true, "complaint": true, "police_dispatch": true, "repeat": true}
+	var sum, wsum float64
+	for name, weight := range w {
+		rate, ok := get[name]
+		if !ok || rate.Value == nil || weight <= 0 {
+			continue
+		}
+		v := *rate.Value
+		if lowerIsBetter[name] {
+			v = 1 - v
+		}
+		sum += weight * v
+		wsum += weight
+	}
+	if wsum == 0 {
+		return nil
+	}
+	s := 100 * sum / wsum
+	return &s
+}
