@@ -54,75 +54,112 @@ type Counts struct {
 	signMin, feedbackMin, closeMin []float64
 }
 
-// closedAt is when the order was first closed, as far as its current row
-// tells: a closed or visited order carries ClosedAt; a reopened one lost it.
-func closedAt(o *fenliu.Order) *time.Time { return o.ClosedAt }
+// Member says which numerators and denominators one order belongs to, as
+// of the time of the report. It is the single definition AddOrder counts
+// with and the dashboard's drill-down filters by.
+type Member struct {
+	Assessed, Signed, SignedOnTime, FeedbackDue, FedBackOnTime bool
+	CloseDue, Closed, ClosedOnTime, FlowBack, Complaint        bool
+	Rated, Satisfied, CalledBack, Solved, MediationCalled      bool
+	MediationSucceeded                                         bool
+}
 
-// AddOrder folds one order into the counts. asOf is the time of the report:
-// an order is "due" for feedback once its feedback limit has passed or it
-// has fed back, and likewise for closing.
-func (c *Counts) AddOrder(f OrderFact, asOf time.Time) {
+// Membership classifies one order. An order is "due" for feedback once its
+// feedback limit has passed or it has fed back, and likewise for closing.
+func Membership(f OrderFact, asOf time.Time) Member {
 	o := f.Order
+	var m Member
 	if o.State == fenliu.StateCancelled {
-		return // a cancelled order is not assessed
+		return m // a cancelled order is not assessed
 	}
-	c.Dispatched++
+	m.Assessed = true
 	if o.SignedAt != nil {
-		c.Signed++
-		if o.SignDue == nil || !o.SignedAt.After(*o.SignDue) {
-			c.SignedOnTime++
+		m.Signed = true
+		m.SignedOnTime = o.SignDue == nil || !o.SignedAt.After(*o.SignDue)
+	}
+	m.FlowBack = o.Returns > 0 || o.Reopens > 0 || f.RepeatCalled || o.State == fenliu.StateRerouted
+	m.Complaint = o.Complaint
+	if o.Solved != nil {
+		m.CalledBack, m.Solved = true, *o.Solved
+		if f.UnitType == fenliu.UTMediation {
+			m.MediationCalled, m.MediationSucceeded = true, *o.Solved
 		}
-		c.signMin = append(c.signMin, o.SignedAt.Sub(o.DispatchedAt).Minutes())
+	}
+	if o.Satisfaction.Valid() {
+		m.Rated = true
+		m.Satisfied = o.Satisfaction == fenliu.Satisfied || o.Satisfaction == fenliu.BasicSatisfied
 	}
 	if o.State == fenliu.StateRerouted {
 		// Returned as not the unit's own and re-routed: it counts as
 		// dispatched and as flow-back, not against feedback or completion.
-		c.FlowBack++
-		return
+		return m
 	}
 	if o.FeedbackAt != nil || (o.FeedbackDue != nil && !asOf.Before(*o.FeedbackDue)) {
-		c.FeedbackDue++
-		if o.FeedbackAt != nil && (o.FeedbackDue == nil || !o.FeedbackAt.After(*o.FeedbackDue)) {
-			c.FedBackOnTime++
+		m.FeedbackDue = true
+		m.FedBackOnTime = o.FeedbackAt != nil && (o.FeedbackDue == nil || !o.FeedbackAt.After(*o.FeedbackDue))
+	}
+	if o.ClosedAt != nil || (o.CloseDue != nil && !asOf.Before(*o.CloseDue)) {
+		m.CloseDue = true
+		if o.ClosedAt != nil {
+			m.Closed = true
+			m.ClosedOnTime = o.CloseDue == nil || !o.ClosedAt.After(*o.CloseDue)
 		}
 	}
-	if o.FeedbackAt != nil {
+	return m
+}
+
+// AddOrder folds one order into the counts.
+func (c *Counts) AddOrder(f OrderFact, asOf time.Time) {
+	m := Membership(f, asOf)
+	if !m.Assessed {
+		return
+	}
+	o := f.Order
+	inc := func(b bool, n *int) {
+		if b {
+			*n++
+		}
+	}
+	c.Dispatched++
+	inc(m.Signed, &c.Signed)
+	inc(m.SignedOnTime, &c.SignedOnTime)
+	inc(m.FeedbackDue, &c.FeedbackDue)
+	inc(m.FedBackOnTime, &c.FedBackOnTime)
+	inc(m.CloseDue, &c.CloseDue)
+	inc(m.Closed, &c.Closed)
+	inc(m.ClosedOnTime, &c.ClosedOnTime)
+	inc(m.FlowBack, &c.FlowBack)
+	inc(m.Complaint, &c.Complaints)
+	inc(m.Rated, &c.Rated)
+	inc(m.Satisfied, &c.Satisfied)
+	inc(m.CalledBack, &c.CalledBack)
+	inc(m.Solved, &c.Solved)
+	inc(m.MediationCalled, &c.MediationCalled)
+	inc(m.MediationSucceeded, &c.MediationSucceeded)
+	if m.Signed {
+		c.signMin = append(c.signMin, o.SignedAt.Sub(o.DispatchedAt).Minutes())
+	}
+	if o.FeedbackAt != nil && o.State != fenliu.StateRerouted {
 		c.feedbackMin = append(c.feedbackMin, o.FeedbackAt.Sub(o.DispatchedAt).Minutes())
 	}
-	if ca := closedAt(o); ca != nil || (o.CloseDue != nil && !asOf.Before(*o.CloseDue)) {
-		c.CloseDue++
-		if ca != nil {
-			c.Closed++
-			if o.CloseDue == nil || !ca.After(*o.CloseDue) {
-				c.ClosedOnTime++
-			}
-			c.closeMin = append(c.closeMin, ca.Sub(o.DispatchedAt).Minutes())
-		}
+	if m.Closed {
+		c.closeMin = append(c.closeMin, o.ClosedAt.Sub(o.DispatchedAt).Minutes())
 	}
-	if o.Returns > 0 || o.Reopens > 0 || f.RepeatCalled {
-		c.FlowBack++
-	}
-	if o.Complaint {
-		c.Complaints++
-	}
-	if o.Solved != nil {
-		c.CalledBack++
-		if *o.Solved {
-			c.Solved++
-		}
-		if f.UnitType == fenliu.UTMediation {
-			c.MediationCalled++
-			if *o.Solved {
-				c.MediationSucceeded++
-			}
-		}
-	}
-	if o.Satisfaction.Valid() {
-		c.Rated++
-		if o.Satisfaction == fenliu.Satisfied || o.Satisfaction == fenliu.BasicSatisfied {
-			c.Satisfied++
-		}
-	}
+}
+
+// RateMembers names, for each order rate, its numerator and denominator
+// memberships (for drill-down: "the orders behind this number").
+var RateMembers = map[string][2]func(Member) bool{
+	"sign_for":           {func(m Member) bool { return m.SignedOnTime }, func(m Member) bool { return m.Assessed }},
+	"sign_for_any":       {func(m Member) bool { return m.Signed }, func(m Member) bool { return m.Assessed }},
+	"feedback":           {func(m Member) bool { return m.FedBackOnTime }, func(m Member) bool { return m.FeedbackDue }},
+	"completion":         {func(m Member) bool { return m.Closed }, func(m Member) bool { return m.CloseDue }},
+	"on_time_completion": {func(m Member) bool { return m.ClosedOnTime }, func(m Member) bool { return m.CloseDue }},
+	"flow_back":          {func(m Member) bool { return m.FlowBack }, func(m Member) bool { return m.Assessed }},
+	"complaint":          {func(m Member) bool { return m.Complaint }, func(m Member) bool { return m.Assessed }},
+	"satisfaction":       {func(m Member) bool { return m.Satisfied }, func(m Member) bool { return m.Rated }},
+	"solved":             {func(m Member) bool { return m.Solved }, func(m Member) bool { return m.CalledBack }},
+	"mediation":          {func(m Member) bool { return m.MediationSucceeded }, func(m Member) bool { return m.MediationCalled }},
 }
 
 // AddIncident folds one incident into the counts.

@@ -134,3 +134,52 @@ func TestMergeAndScore(t *testing.T) {
 		t.Fatalf("score = %v", s)
 	}
 }
+
+// TestDrillDownAgreesWithRates: counting orders by RateMembers gives the
+// same numerators and denominators as Compute, for every order rate.
+func TestDrillDownAgreesWithRates(t *testing.T) {
+	yes := true
+	asOf := t0.Add(48 * time.Hour)
+	var facts []OrderFact
+	for i, mod := range []func(o *fenliu.Order){
+		nil,
+		func(o *fenliu.Order) { o.State, o.SignedAt = fenliu.StateSigned, at(time.Minute) },
+		func(o *fenliu.Order) {
+			o.State, o.SignedAt, o.FeedbackAt, o.ClosedAt, o.Solved, o.Satisfaction = fenliu.StateVisited, at(40*time.Minute), at(time.Hour), at(2*time.Hour), &yes, fenliu.Satisfied
+		},
+		func(o *fenliu.Order) { o.State, o.Returns = fenliu.StateRerouted, 1 },
+		func(o *fenliu.Order) { o.State, o.Complaint, o.Reopens = fenliu.StateReopened, true, 2 },
+	} {
+		ut := fenliu.UTHousing
+		if i == 2 {
+			ut = fenliu.UTMediation
+		}
+		facts = append(facts, OrderFact{Order: order(mod), UnitType: ut})
+	}
+	var c Counts
+	for _, f := range facts {
+		c.AddOrder(f, asOf)
+	}
+	r := Compute(&c)
+	byName := map[string]Rate{"sign_for": r.SignFor, "sign_for_any": r.SignForAny, "feedback": r.Feedback, "completion": r.Completion,
+		"on_time_completion": r.OnTimeCompletion, "flow_back": r.FlowBack, "complaint": r.Complaint, "satisfaction": r.Satisfaction,
+		"solved": r.Solved, "mediation": r.Mediation}
+	for name, fns := range RateMembers {
+		num, den := 0, 0
+		for _, f := range facts {
+			m := Membership(f, asOf)
+			if fns[0](m) {
+				num++
+			}
+			if fns[1](m) {
+				den++
+			}
+		}
+		if rate := byName[name]; rate.Num != num || rate.Den != den {
+			t.Errorf("%s: drill-down %d/%d, rates %d/%d", name, num, den, rate.Num, rate.Den)
+		}
+	}
+	if len(RateMembers) != len(byName) {
+		t.Errorf("RateMembers has %d rates, test knows %d", len(RateMembers), len(byName))
+	}
+}
