@@ -14,7 +14,10 @@ const orderCols = `id, incident_id, unit_id, role, state, version, from_order, d
 	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
 	sign_due, arrive_due, feedback_due, close_due, complaint, escalated`
 
-func scanOrder(s scanner) (*fenliu.Order, error) {
+func scanOrder(s scanner) (*fenliu.Order, error) { return scanOrderPlus(s) }
+
+// scanOrderPlus scans an order's columns followed by extra columns.
+func scanOrderPlus(s scanner, extra ...any) (*fenliu.Order, error) {
 	var (
 		o                                         fenliu.Order
 		from                                      sql.NullInt64
@@ -24,9 +27,10 @@ func scanOrder(s scanner) (*fenliu.Order, error) {
 		sat                                       string
 		signDue, arriveDue, feedbackDue, closeDue sql.NullInt64
 	)
-	err := s.Scan(&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
+	dest := []any{&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
 		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens,
-		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated)
+		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated}
+	err := s.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_unit ON notices(unit_id, created_at);
 CREATE INDEX notices_order ON notices(order_id);
+CREATE INDEX incidents_repeat_of ON incidents(repeat_of);
 
 ALTER TABLE orders ADD COLUMN complaint BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE orders ADD COLUMN escalated BOOLEAN NOT NULL DEFAULT FALSE;
