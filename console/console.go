@@ -146,6 +146,7 @@ func (s *Server) parseTemplates() error {
 		"add":          func(a, b int) int { return a + b },
 		"dispositions": func() []fenliu.Disposition { return fenliu.Dispositions },
 		"pct":          func(f float64) float64 { return f * 100 },
+		"days":         func() []int { return []int{1, 7, 30, 90, 365} },
 		"notices":      func(p *page, rows []noticeRow) map[string]any { return map[string]any{"P": p, "Rows": rows} },
 		"deref":        func(t *time.Time) time.Time { return *t },
 		"ms": func(t *time.Time) int64 {
@@ -195,6 +196,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /incidents/{id}", s.auth(s.incidentPage))
 	s.moreRoutes(mux)
 	s.noticeRoutes(mux)
+	s.dashboardRoutes(mux)
 }
 
 // page is what every template gets.

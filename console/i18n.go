@@ -188,6 +188,19 @@ var messages = map[string][2]string{
 	"ev.supervision":       {"督办", "Supervision notice"},
 	"ev.rectification":     {"整改通知", "Rectification request"},
 	"ev.reply":             {"回复督办", "Reply to notice"},
+	"dash.window":          {"近 %d 天", "last %d days"},
+	"dash.xlsx":            {"导出 Excel", "Download Excel"},
+	"dash.score":           {"考核得分", "Score"},
+	"dash.trend":           {"趋势（按日）", "Trend (daily)"},
+	"dash.ranking":         {"排名", "Ranking"},
+	"dash.orders":          {"工单数", "Orders"},
+	"dash.drill":           {"指标明细", "Orders behind the number"},
+	"dash.num":             {"分子", "numerator"},
+	"dash.den":             {"分母", "denominator"},
+	"dash.by.unit":         {"按单位", "by unit"},
+	"dash.by.unit_type":    {"按单位类型", "by unit type"},
+	"dash.by.category":     {"按事项", "by category"},
+	"dash.by.area":         {"按区域", "by area"},
 }
 
 // translate returns the message for key in lang ("zh" or "en"), formatted

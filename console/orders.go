@@ -20,7 +20,7 @@ type orderRow struct {
 	Text string
 }
 
-func (s *Server) rows(r *http.Request, p *page, orders []*fenliu.Order) []orderRow {
+func (s *Server) rowsOf(r *http.Request, p *page, orders []*fenliu.Order) []orderRow {
 	out := make([]orderRow, 0, len(orders))
 	texts := map[int64]string{}
 	for _, o := range orders {
@@ -68,7 +68,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, sess *session) {
 			unitName = u.Name
 		}
 	}
-	p.Data = map[string]any{"Todo": s.rows(r, p, todo), "Doing": s.rows(r, p, doing), "Done": s.rows(r, p, done), "UnitName": unitName,
+	p.Data = map[string]any{"Todo": s.rowsOf(r, p, todo), "Doing": s.rowsOf(r, p, doing), "Done": s.rowsOf(r, p, done), "UnitName": unitName,
 		"Notices": s.noticeRows(r, sess, store.NoticeFilter{UnitID: sess.User.UnitID, Limit: 20})}
 	if r.URL.Query().Get("part") == "list" {
 		s.fragment(w, http.StatusOK, "inbox", "list", p)

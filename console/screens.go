@@ -55,7 +55,7 @@ func (s *Server) linkage(w http.ResponseWriter, r *http.Request, sess *session) 
 	for _, in := range q.Undecided {
 		undecided = append(undecided, queueItem{In: in})
 	}
-	p.Data = map[string]any{"Undecided": undecided, "Undispatched": items, "Returned": s.rows(r, p, q.Returned), "Units": units}
+	p.Data = map[string]any{"Undecided": undecided, "Undispatched": items, "Returned": s.rowsOf(r, p, q.Returned), "Units": units}
 	if r.URL.Query().Get("part") == "queue" {
 		s.fragment(w, http.StatusOK, "linkage", "queue", p)
 		return
@@ -170,7 +170,7 @@ func (s *Server) supervise(w http.ResponseWriter, r *http.Request, sess *session
 	for _, st := range fenliu.OrderStates {
 		cs = append(cs, count{st, counts[st]})
 	}
-	p.Data = map[string]any{"Overdue": s.rows(r, p, overdue), "Soon": s.rows(r, p, soon), "Counts": cs, "Units": s.unitNames(r),
+	p.Data = map[string]any{"Overdue": s.rowsOf(r, p, overdue), "Soon": s.rowsOf(r, p, soon), "Counts": cs, "Units": s.unitNames(r),
 		"Notices": s.noticeRows(r, sess, store.NoticeFilter{Limit: 30})}
 	if r.URL.Query().Get("part") == "body" {
 		s.fragment(w, http.StatusOK, "supervise", "body", p)

@@ -98,5 +98,19 @@
     });
   }
   window.addEventListener("load", drawMaps);
+
+  // Charts: ECharts options rendered by the server as JSON.
+  function drawCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el._chart) return;
+      el._chart = echarts.init(el);
+      el._chart.setOption(JSON.parse(el.getAttribute("data-chart")));
+    });
+  }
+  window.addEventListener("load", drawCharts);
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) { if (el._chart) el._chart.resize(); });
+  });
   document.addEventListener("htmx:afterSettle", drawMaps);
 })();

@@ -1,0 +1,233 @@
+package console
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/metrics"
+	"github.com/fenliu/fenliu/xlsx"
+)
+
+func (s *Server) dashboardRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /dashboard", s.auth(s.dashboard))
+	mux.Handle("GET /dashboard/orders", s.auth(s.drill))
+	mux.Handle("GET /dashboard/report.xlsx", s.auth(s.reportXLSX))
+}
+
+// rateCols are the rates the dashboard shows, in order.
+var rateCols = []struct{ Key, ZH, EN string }{
+	{"sign_for", "签收率", "Sign-for"},
+	{"feedback", "反馈率", "Feedback"},
+	{"completion", "办结率", "Completion"},
+	{"on_time_completion", "按时办结率", "On-time completion"},
+	{"flow_back", "回流率", "Flow-back"},
+	{"complaint", "投诉率", "Complaint"},
+	{"satisfaction", "满意率", "Satisfaction"},
+	{"diversion", "分流率", "Diversion"},
+	{"repeat", "重复报警率", "Repeat calls"},
+}
+
+func rateOf(r metrics.Rates, key string) metrics.Rate {
+	return map[string]metrics.Rate{"sign_for": r.SignFor, "feedback": r.Feedback, "completion": r.Completion,
+		"on_time_completion": r.OnTimeCompletion, "flow_back": r.FlowBack, "complaint": r.Complaint,
+		"satisfaction": r.Satisfaction, "diversion": r.Diversion, "repeat": r.Repeat, "solved": r.Solved,
+		"police_dispatch": r.PoliceDispatch, "mediation": r.Mediation, "sign_for_any": r.SignForAny}[key]
+}
+
+// cell is one shown number with where its drill-down goes.
+type cell struct {
+	Text string
+	Link string // the orders behind it ("" if not an order rate)
+	Num  int
+	Den  int
+}
+
+type dashRow struct {
+	Key, Name string
+	Score     string
+	Cells     []cell
+	Orders    int
+}
+
+func pctText(r metrics.Rate) string {
+	if r.Value == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", *r.Value*100)
+}
+
+func (s *Server) reportQuery(r *http.Request) (app.ReportQuery, int, string) {
+	days, _ := strconv.Atoi(r.URL.Query().Get("days"))
+	if days <= 0 || days > 366 {
+		days = 30
+	}
+	group := r.URL.Query().Get("group")
+	switch group {
+	case app.ByUnit, app.ByUnitType, app.ByCategory, app.ByArea, app.ByDay:
+	default:
+		group = app.ByUnit
+	}
+	now := time.Now()
+	return app.ReportQuery{From: now.Add(-time.Duration(days) * 24 * time.Hour), To: now.Add(time.Minute), GroupBy: group, Location: s.Opts.Location}, days, group
+}
+
+func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days int, group string) []dashRow {
+	out := make([]dashRow, 0, len(rows))
+	for _, rr := range rows {
+		d := dashRow{Key: rr.Key, Name: rr.Name, Score: "—", Orders: rr.Counts.Dispatched}
+		if rr.Score != nil {
+			d.Score = fmt.Sprintf("%.1f", *rr.Score)
+		}
+		for _, c := range rateCols {
+			rate := rateOf(rr.Rates, c.Key)
+			ce := cell{Text: pctText(rate), Num: rate.Num, Den: rate.Den}
+			if _, ok := metrics.RateMembers[c.Key]; ok {
+				v := url.Values{"rate": {c.Key}, "part": {"num"}, "days": {strconv.Itoa(days)}, "group": {group}, "key": {rr.Key}}
+				ce.Link = "/dashboard/orders?" + v.Encode()
+			}
+			d.Cells = append(d.Cells, ce)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session) {
+	q, days, group := s.reportQuery(r)
+	rep, err := s.App.Report(r.Context(), sess.User, q)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	daily := q
+	daily.GroupBy = app.ByDay
+	trend, err := s.App.Report(r.Context(), sess.User, daily)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	p := s.newPage(r, sess, "", "dashboard")
+	p.Title = p.T("nav.dashboard")
+	// The trend chart: daily sign-for, feedback, completion, satisfaction.
+	var xs []string
+	series := map[string][]any{}
+	for _, d := range trend.Rows {
+		xs = append(xs, d.Key)
+		for _, k := range []string{"sign_for", "feedback", "completion", "satisfaction"} {
+			v := rateOf(d.Rates, k)
+			if v.Value == nil {
+				series[k] = append(series[k], nil)
+			} else {
+				series[k] = append(series[k], float64(int(*v.Value*1000))/10)
+			}
+		}
+	}
+	var ser []map[string]any
+	var legend []string
+	for _, c := range rateCols[:4] {
+		name := c.ZH
+		if p.Lang == "en" {
+			name = c.EN
+		}
+		if c.Key == "on_time_completion" {
+			continue
+		}
+		legend = append(legend, name)
+		ser = append(ser, map[string]any{"name": name, "type": "line", "data": series[c.Key], "connectNulls": true})
+	}
+	legend = append(legend, map[bool]string{true: "Satisfaction", false: "满意率"}[p.Lang == "en"])
+	ser = append(ser, map[string]any{"name": legend[len(legend)-1], "type": "line", "data": series["satisfaction"], "connectNulls": true})
+	chart, _ := json.Marshal(map[string]any{
+		"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"data": legend},
+		"grid":  map[string]any{"left": 40, "right": 20, "bottom": 30, "top": 40},
+		"xAxis": map[string]any{"type": "category", "data": xs}, "yAxis": map[string]any{"type": "value", "max": 100, "axisLabel": map[string]any{"formatter": "{value}%"}},
+		"series": ser,
+	})
+	total := s.dashRows(r, p, []*app.ReportRow{&rep.Total}, days, "")
+	p.Data = map[string]any{"Days": days, "Group": group, "Total": total[0], "Rows": s.dashRows(r, p, rep.Rows, days, group),
+		"Cols": rateCols, "Chart": string(chart), "Groups": []string{app.ByUnit, app.ByUnitType, app.ByCategory, app.ByArea},
+		"Counts": rep.Total.Counts, "Rates": rep.Total.Rates}
+	s.render(w, http.StatusOK, "dashboard", p)
+}
+
+func (s *Server) drill(w http.ResponseWriter, r *http.Request, sess *session) {
+	q, days, group := s.reportQuery(r)
+	key := r.URL.Query().Get("key")
+	if key == "" && r.URL.Query().Get("group") == "" {
+		q.GroupBy = ""
+	}
+	rate, part := r.URL.Query().Get("rate"), r.URL.Query().Get("part")
+	orders, err := s.App.DrillDown(r.Context(), sess.User, q, rate, part, key, 500)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	p := s.newPage(r, sess, "", "dashboard")
+	p.Title = p.T("dash.drill")
+	name := rate
+	for _, c := range rateCols {
+		if c.Key == rate {
+			name = c.ZH
+			if p.Lang == "en" {
+				name = c.EN
+			}
+		}
+	}
+	other := "den"
+	if part == "den" {
+		other = "num"
+	}
+	v := r.URL.Query()
+	v.Set("part", other)
+	p.Data = map[string]any{"Rate": name, "Part": part, "Key": key, "Group": group, "Days": days, "List": s.orderRows(r, p, orders), "Other": "/dashboard/orders?" + v.Encode()}
+	s.render(w, http.StatusOK, "drill", p)
+}
+
+func (s *Server) orderRows(r *http.Request, p *page, orders []*fenliu.Order) []orderRow {
+	return s.rowsOf(r, p, orders)
+}
+
+// reportXLSX downloads the dashboard's table as an Excel file: one row per
+// group with every rate's value, numerator and denominator.
+func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, sess *session) {
+	q, days, group := s.reportQuery(r)
+	rep, err := s.App.Report(r.Context(), sess.User, q)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	header := []string{"分组 Group", "名称 Name", "工单 Orders", "考核得分 Score"}
+	for _, c := range rateCols {
+		header = append(header, c.ZH+" "+c.EN, c.ZH+" 分子", c.ZH+" 分母")
+	}
+	line := func(rr *app.ReportRow) []any {
+		row := []any{rr.Key, rr.Name, rr.Counts.Dispatched, nil}
+		if rr.Score != nil {
+			row[3] = float64(int(*rr.Score*10+0.5)) / 10
+		}
+		for _, c := range rateCols {
+			rate := rateOf(rr.Rates, c.Key)
+			var v any
+			if rate.Value != nil {
+				v = float64(int(*rate.Value*1000+0.5)) / 10
+			}
+			row = append(row, v, rate.Num, rate.Den)
+		}
+		return row
+	}
+	rows := [][]any{line(&rep.Total)}
+	for _, rr := range rep.Rows {
+		rows = append(rows, line(rr))
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fenliu-%s-%dd-%s.xlsx"`, group, days, time.Now().In(s.Opts.Location).Format("20060102")))
+	if err := xlsx.Write(w, xlsx.Sheet{Name: "考核 " + group, Header: header, Rows: rows}); err != nil {
+		s.Log.Error("xlsx", "err", err)
+	}
+}
