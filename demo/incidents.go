@@ -35,7 +35,7 @@ func (l *loader) incident(ctx context.Context, i int, at time.Time, age time.Dur
 	if age < 20*time.Minute {
 		return nil
 	}
-	if _, err := l.a.Decide(ctx, taker, inc.ID, fenliu.DecisionInput{Disposition: c.disp, Category: c.cat, Hotline: c.hot}); err != nil {
+	if _, err := l.a.Decide(ctx, taker, inc.ID, fenliu.DecisionInput{Disposition: c.disp, Category: l.category(c), Hotline: c.hot}); err != nil {
 		return err
 	}
 	if c.disp != fenliu.DispDivert {
@@ -147,6 +147,31 @@ func (l *loader) play(ctx context.Context, o *fenliu.Order, age time.Duration, c
 	}
 	sat := []fenliu.Satisfaction{fenliu.Satisfied, fenliu.Satisfied, fenliu.Satisfied, fenliu.BasicSatisfied}[l.rng.IntN(4)]
 	return act(cb, fenliu.ActCallback, fenliu.ActionInput{Solved: &yes, Satisfaction: sat, Note: "报警人表示满意"}, 300+l.rng.IntN(600))
+}
+
+// category finds the demo call's category in the active catalogue: the
+// named one if the catalogue has it, else the first category with the same
+// disposition and lead unit type (so the demo fits any city's catalogue and
+// its orders get that category's time limits).
+func (l *loader) category(c call) string {
+	cat := l.a.Catalog()
+	if cat == nil {
+		return c.cat
+	}
+	if cat.Category(c.cat) != nil {
+		return c.cat
+	}
+	for _, k := range cat.Categories() {
+		if k.Disposition == c.disp && len(k.Units) > 0 && k.Units[0] == c.units[0] {
+			return k.Code
+		}
+	}
+	for _, k := range cat.Categories() {
+		if k.Disposition == c.disp {
+			return k.Code
+		}
+	}
+	return c.cat
 }
 
 func (l *loader) otherUnit(id int64) *fenliu.Unit {
