@@ -31,8 +31,9 @@ func (l *loader) incident(ctx context.Context, i int, at time.Time, age time.Dur
 		*clock = clock.Add(time.Duration(minutes)*time.Minute + time.Duration(l.rng.IntN(60))*time.Second)
 	}
 	step(1)
-	// The newest few stay undecided, as in a live queue.
-	if age < 20*time.Minute {
+	// The newest, and a few reported by citizens and grid workers, wait for
+	// the desk to decide them, as in a live queue.
+	if age < 6*time.Hour || (channel != fenliu.Channel110 && l.rng.IntN(100) < 5) {
 		return nil
 	}
 	if _, err := l.a.Decide(ctx, taker, inc.ID, fenliu.DecisionInput{Disposition: c.disp, Category: l.category(c), Hotline: c.hot}); err != nil {
@@ -40,6 +41,9 @@ func (l *loader) incident(ctx context.Context, i int, at time.Time, age time.Dur
 	}
 	if c.disp != fenliu.DispDivert {
 		return nil
+	}
+	if l.rng.IntN(100) < 4 {
+		return nil // decided, waiting at the linkage desk to be dispatched
 	}
 	desk := l.actors[fenliu.RoleLinkageDesk]
 	spec := []fenliu.OrderSpec{{UnitID: l.unitFor(c.units[0], grid).ID, Role: fenliu.OrderLead}}
