@@ -234,10 +234,17 @@ func (a *App) Notices(ctx context.Context, actor *fenliu.User, f store.NoticeFil
 
 // RunScheduler fires due timers until ctx ends: at the next due time, and
 // at least every interval (so timers armed by another server are seen).
-func (a *App) RunScheduler(ctx context.Context, interval time.Duration, log func(error)) {
+func (a *App) RunScheduler(ctx context.Context, interval time.Duration, loc *time.Location, log func(error)) {
+	lastBulletins := time.Time{}
 	for {
 		if _, err := a.FireDue(ctx, a.now()); err != nil && ctx.Err() == nil && log != nil {
 			log(err)
+		}
+		if a.now().Sub(lastBulletins) > 10*time.Minute {
+			if _, err := a.GenerateBulletins(ctx, loc); err != nil && ctx.Err() == nil && log != nil {
+				log(err)
+			}
+			lastBulletins = a.now()
 		}
 		wait := interval
 		if next, err := a.DB.NextTimer(ctx); err == nil && !next.IsZero() {

@@ -147,6 +147,7 @@ func (s *Server) parseTemplates() error {
 		"dispositions": func() []fenliu.Disposition { return fenliu.Dispositions },
 		"pct":          func(f float64) float64 { return f * 100 },
 		"days":         func() []int { return []int{1, 7, 30, 90, 365} },
+		"periods":      func() []string { return []string{"day", "week", "month"} },
 		"notices":      func(p *page, rows []noticeRow) map[string]any { return map[string]any{"P": p, "Rows": rows} },
 		"deref":        func(t *time.Time) time.Time { return *t },
 		"ms": func(t *time.Time) int64 {
@@ -197,6 +198,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.moreRoutes(mux)
 	s.noticeRoutes(mux)
 	s.dashboardRoutes(mux)
+	s.bulletinRoutes(mux)
 }
 
 // page is what every template gets.

@@ -201,6 +201,14 @@ var messages = map[string][2]string{
 	"dash.by.unit_type":    {"按单位类型", "by unit type"},
 	"dash.by.category":     {"按事项", "by category"},
 	"dash.by.area":         {"按区域", "by area"},
+	"bul.title":            {"通报", "Bulletin"},
+	"bul.day":              {"日报", "Daily"},
+	"bul.week":             {"周报", "Weekly"},
+	"bul.month":            {"月报", "Monthly"},
+	"bul.print":            {"打印", "Print"},
+	"bul.total":            {"全市合计", "City total"},
+	"bul.stored":           {"已生成的通报", "Bulletins made on schedule"},
+	"nav.bulletins":        {"通报", "Bulletins"},
 }
 
 // translate returns the message for key in lang ("zh" or "en"), formatted
