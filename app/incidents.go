@@ -43,8 +43,11 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 	var t *Triage
 	var route *Route
 	if a.Classifier != nil {
-		tr := a.Classifier(in.Text)
-		t = &tr
+		if tr := a.Classifier(in.Text); tr.Disposition != "" {
+			t = &tr
+		}
+	}
+	if t != nil {
 		inc.Triage, inc.CatalogVersion = mustJSON(t), t.CatalogVersion
 		inc.Category = t.Category // provisional until decided; lets repeats match by matter
 		if a.Router != nil && t.Disposition == fenliu.DispDivert {

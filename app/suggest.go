@@ -71,6 +71,9 @@ func (a *App) Suggest(ctx context.Context, actor *fenliu.User, text string, area
 	}
 	if a.Classifier != nil && in.Text != "" {
 		t := a.Classifier(in.Text)
+		if t.Disposition == "" {
+			return out, nil // no engine yet
+		}
 		out.Triage = &t
 		if a.Router != nil && t.Disposition == fenliu.DispDivert {
 			r, err := a.Router(ctx, &t, areaID, a.now())
