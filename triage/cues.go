@@ -1,0 +1,337 @@
+package triage
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fenliu/fenliu"
+)
+
+// CueKind is a kind of danger the safety layer looks for.
+type CueKind string
+
+const (
+	CueWeapon    CueKind = "weapon"
+	CueViolence  CueKind = "violence"
+	CueThreat    CueKind = "threat"
+	CueDomestic  CueKind = "domestic_violence"
+	CueSexual    CueKind = "sexual_offence"
+	CueCaptive   CueKind = "captive" // kidnap, held, cries for help
+	CueTrapped   CueKind = "trapped"
+	CueSuicide   CueKind = "suicide"
+	CueDrowning  CueKind = "drowning"
+	CueFall      CueKind = "fall"
+	CueMissing   CueKind = "missing_person"
+	CueFire      CueKind = "fire"
+	CueExplosion CueKind = "explosion"
+	CueGas       CueKind = "gas_leak"
+	CueInjury    CueKind = "injury_illness"
+	CueTraffic   CueKind = "traffic_injury"
+	CueDrunk     CueKind = "drunk_driving"
+	CueTheft     CueKind = "theft_robbery"
+	CueFraud     CueKind = "fraud"
+	CueVice      CueKind = "drugs_gambling"
+	CueDisorder  CueKind = "public_disorder"
+	CueStalking  CueKind = "suspicious_person"
+)
+
+// cueInfo says what a kind of danger needs.
+type cueInfo struct {
+	zh, en   string
+	units    []fenliu.UnitType // emergency units it brings besides police
+	category string            // the shared default category for it
+	// hypo: "afraid it will catch fire" is a hazard report, not a fire;
+	// for kinds where it is set, a hypothetical marker weakens the cue.
+	hypo bool
+}
+
+var cueInfos = map[CueKind]cueInfo{
+	CueWeapon:    {"持械", "weapon", nil, "public_safety.threat", false},
+	CueViolence:  {"暴力冲突", "violence", nil, "public_safety.fight", false},
+	CueThreat:    {"威胁人身安全", "threat to harm", nil, "public_safety.threat", false},
+	CueDomestic:  {"家庭暴力", "domestic violence", nil, "public_safety.domestic_violence", false},
+	CueSexual:    {"性侵害/猥亵", "sexual offence", nil, "public_safety.threat", false},
+	CueCaptive:   {"人身被控制/呼救", "person held or crying for help", nil, "persons.missing", false},
+	CueTrapped:   {"人员被困", "person trapped", []fenliu.UnitType{fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.person_trapped", true},
+	CueSuicide:   {"轻生危险", "suicide risk", []fenliu.UnitType{fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.suicide_risk", false},
+	CueDrowning:  {"落水", "drowning", []fenliu.UnitType{fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.person_trapped", true},
+	CueFall:      {"人员坠落", "person falling", []fenliu.UnitType{fenliu.UTMedicalEmergency, fenliu.UTFireRescue}, "emergency.injury_illness", true},
+	CueMissing:   {"人员走失", "missing person", nil, "persons.missing", false},
+	CueFire:      {"火情", "fire", []fenliu.UnitType{fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.fire", true},
+	CueExplosion: {"爆炸", "explosion", []fenliu.UnitType{fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.gas_leak_explosion", true},
+	CueGas:       {"燃气泄漏", "gas leak", []fenliu.UnitType{fenliu.UTFireRescue, fenliu.UTGas}, "emergency.gas_leak_explosion", true},
+	CueInjury:    {"人员受伤/急病", "injury or sudden illness", []fenliu.UnitType{fenliu.UTMedicalEmergency}, "emergency.injury_illness", true},
+	CueTraffic:   {"交通事故伤人", "traffic accident with injuries", []fenliu.UnitType{fenliu.UTTrafficPolice, fenliu.UTMedicalEmergency}, "emergency.traffic_injury", true},
+	CueDrunk:     {"酒驾醉驾", "drunk driving", []fenliu.UnitType{fenliu.UTTrafficPolice}, "", false},
+	CueTheft:     {"盗抢", "theft or robbery", nil, "property_crime.theft", false},
+	CueFraud:     {"诈骗", "fraud", nil, "fraud.telecom_fraud", false},
+	CueVice:      {"涉毒涉赌", "drugs or gambling", nil, "", false},
+	CueDisorder:  {"扰乱公共秩序", "public disorder", nil, "public_safety.fight", false},
+	CueStalking:  {"可疑人员", "suspicious person", nil, "", false},
+}
+
+// cuePatterns: phrase → kind; a leading '~' marks a weak cue (it leans the
+// answer to the police side but does not decide on its own).
+var cuePatterns = map[CueKind][]string{
+	CueWeapon: {"持刀", "拿刀", "拿着刀", "拿把刀", "提着刀", "举着刀", "挥刀", "菜刀", "砍刀", "西瓜刀", "刀子", "匕首", "水果刀", "弹簧刀",
+		"拿棍", "~铁棍", "棍棒", "~木棍", "~钢管", "拿着棍", "拿砖头", "拿斧头", "~斧头", "猎枪", "手枪", "有枪", "拿枪", "持枪", "弓弩",
+		"持械", "凶器", "拿着剪刀", "拿剪刀", "铁锹打", "拿铁锹", "拿锤子", "拿着锤子", "扳手砸"},
+	CueViolence: {"摔东西", "呼救", "~哭喊", "~尖叫", "~惨叫", "~喊叫", "打架", "打人", "殴打", "斗殴", "群殴", "打起来", "打起来了", "动手了", "要动手", "动起手", "动手打", "打我", "被打", "挨打",
+		"揍我", "揍人", "被揍", "扭打", "厮打", "砍人", "~砍了", "捅人", "~捅了", "砍伤", "刺伤", "打伤", "打破头", "打得头破",
+		"打砸", "砸东西", "砸车", "砸门", "砸店", "砸玻璃", "踹门", "掐脖子", "掐我", "拳打脚踢", "扇耳光", "扇我", "打耳光",
+		"~打他", "~打她", "围殴", "围着打", "追着打", "~暴力", "施暴", "互殴", "~推倒", "撕打", "抓伤", "~咬人", "打死人",
+		"~推搡", "~推了", "~吵起来", "~吵得很凶", "~要打起来", "~快打起来", "~情绪激动", "~揪着", "~拉扯", "~撕扯", "~动粗",
+		"~冲突", "~发酒疯", "~耍酒疯", "~撒酒疯", "~醉汉"},
+	CueThreat: {"杀了你", "杀了他", "杀了她", "杀人", "要杀", "弄死", "砍死", "打死你", "捅死", "整死", "同归于尽", "恐吓", "扬言",
+		"要报复", "报复社会", "泼汽油", "浇汽油", "泼硫酸", "放火烧", "要放火", "炸了你", "炸死", "要你命", "~威胁", "~不放过"},
+	CueDomestic: {"家暴", "家庭暴力", "打老婆", "打媳妇", "打妻子", "老公打", "丈夫打", "男人打我", "老婆打", "打孩子", "虐待", "被关在家"},
+	CueSexual:   {"猥亵", "强奸", "性侵", "耍流氓", "露阴", "脱裤子", "偷拍", "摸我", "摸她", "性骚扰", "咸猪手", "裙底"},
+	CueCaptive: {"救命", "救我", "绑架", "被绑", "绑走", "人质", "非法拘禁", "不让我走", "不让她走", "~关起来", "锁在屋", "控制了人身",
+		"拐卖", "拐走", "被拐", "抢孩子", "抱走", "拖上车", "拉上车", "强行带走"},
+	CueTrapped: {"电梯卡", "里面关着", "关着人", "困电梯", "出不去了", "困了人", "被卡住", "卡在里面", "被困", "困在", "困住", "电梯困人", "关在电梯", "卡在电梯", "电梯里出不来", "压在下面", "压在底下", "~被压", "被埋",
+		"~埋在", "塌了压", "锁在车里", "锁在车内", "卡住了人", "人卡在", "~卡住", "~出不来", "~反锁", "~困了"},
+	CueSuicide: {"跳楼", "跳河", "跳江", "跳湖", "跳桥", "跳海", "要跳", "想跳", "轻生", "自杀", "自尽", "不想活", "想死", "寻死", "活不下去",
+		"割腕", "安眠药", "喝农药", "喝药", "吞药", "上吊", "楼顶边", "天台边", "坐在楼顶", "站在楼顶", "站在天台", "坐在天台",
+		"站在桥", "坐在桥", "桥栏杆外", "窗台外", "想不开", "遗书"},
+	CueDrowning: {"落水", "溺水", "掉河里", "掉进河", "掉水里", "掉进水", "掉湖里", "掉进湖", "掉进池塘", "掉塘里", "掉进江", "掉江里",
+		"掉海里", "被水冲走", "冲走了", "淹死", "淹着", "掉井里", "掉进井", "掉进化粪池", "掉进粪池", "掉进水库"},
+	CueFall: {"坠楼", "从楼上掉", "从楼上摔", "人掉下", "人摔下", "摔下来了", "掉下去了", "高空坠落", "坠落", "掉进坑", "掉坑里", "~掉下去", "~摔下来"},
+	CueMissing: {"走丢", "走失", "失踪", "孩子丢了", "孩子不见了", "孩子找不到", "找不到孩子", "找不到我家孩子", "~找不到人了", "老人不见了", "人不见了",
+		"不知去向", "下落不明", "离家出走", "一直没回家", "~不见了", "~联系不上", "~没回家", "~找不到了", "~没回来"},
+	CueFire: {"着火", "着了火", "起火", "失火", "火灾", "烧起来", "火苗", "明火", "冒火", "火势", "~浓烟", "烧着了", "火光", "~火烧", "大火",
+		"烧了起来", "火很大", "火着", "窜火", "自燃", "燃起来", "~燃烧", "~冒烟", "~烟味", "~烧焦", "~焦糊味", "~糊味", "~黑烟", "~烧东西", "~冒火星"},
+	CueExplosion: {"爆炸", "爆燃", "炸开", "炸伤", "炸死", "炸药", "雷管", "~炸了", "~巨响", "~爆了"},
+	CueGas: {"浓的煤气味", "煤气味很浓", "煤气味很重", "煤气味很大", "浓的燃气味", "燃气味很浓", "燃气味很重", "燃气味很大", "浓的天然气味", "天然气味很重", "天然气味很浓", "全是煤气味", "全是燃气味", "全是天然气味", "满屋子煤气", "一屋子煤气", "煤气泄漏", "燃气泄漏", "天然气泄漏", "液化气泄漏", "漏煤气", "漏燃气", "煤气中毒", "一氧化碳", "燃气中毒",
+		"~漏气", "~煤气味", "~燃气味", "~天然气味", "~液化气味", "~气味很大", "~闻到煤气", "~闻到燃气", "~闻到天然气", "~泄漏", "~化学品", "~毒气"},
+	CueInjury: {"受伤", "受了伤", "伤了人", "流血", "出血", "头破血流", "满脸是血", "一身血", "昏迷", "晕倒", "晕过去", "昏过去", "倒在地上", "倒地",
+		"不省人事", "抽搐", "没有呼吸", "没呼吸", "呼吸困难", "喘不上气", "骨折", "烫伤", "烧伤", "撞伤", "摔伤", "砸伤", "割伤", "伤者",
+		"伤员", "重伤", "~死人", "有人死了", "人死了", "~尸体", "身亡", "~死亡", "休克", "心脏骤停", "心梗", "脑梗", "中风", "吐血", "口吐白沫", "~不醒", "叫不醒",
+		"~没反应", "没有意识", "失去意识", "快不行了", "大出血", "~急救", "~救护车", "~打120", "~起不来", "~中暑", "~中毒", "~摔倒", "~摔了一跤",
+		"~心脏病", "~被狗咬", "~咬伤", "~烫到", "~不舒服", "~晕", "~血"},
+	CueTraffic: {"~车祸", "撞人", "撞了人", "撞到人", "被车撞", "~撞倒", "碾压", "翻车", "侧翻", "连环撞", "肇事逃逸", "撞了就跑", "撞完跑了",
+		"压到人", "撞飞", "~追尾", "~撞车", "~交通事故", "~相撞", "~撞了"},
+	CueDrunk: {"酒驾", "醉驾", "喝了酒开车", "喝酒开车", "喝醉了开车", "毒驾", "喝多了开车"},
+	CueTheft: {"小偷", "偷东西", "在偷", "被偷", "偷了", "偷走", "偷我", "扒手", "扒窃", "盗窃", "被盗", "失窃", "抢劫", "抢包", "抢钱", "抢手机",
+		"抢走", "~抢了", "打劫", "入室", "撬门", "~撬开", "撬锁进", "偷油", "偷车", "偷电动车", "盗刷", "偷拿", "顺走", "~撬锁", "~可疑"},
+	CueFraud: {"诈骗", "骗子", "被骗", "骗了", "骗钱", "骗走", "杀猪盘", "~冒充", "假冒警察", "安全账户", "刷单", "~转账", "~验证码",
+		"~公检法", "~汇款", "~转了", "~扫码", "~中奖", "~贷款"},
+	CueVice:     {"吸毒", "贩毒", "毒品", "卖淫", "嫖娼", "赌博", "聚赌", "赌场", "开赌", "黄赌毒"},
+	CueDisorder: {"闹事", "寻衅滋事", "~聚众", "围攻", "械斗", "持械", "堵路闹", "砸场", "~围堵", "~堵门", "~起哄"},
+	CueStalking: {"跟踪我", "跟踪她", "一直跟着我", "尾随", "偷窥", "鬼鬼祟祟", "形迹可疑", "~陌生人", "~盯着"},
+}
+
+// cueExceptions are phrases that contain a cue but are no danger; being
+// longer, they win the position (打他电话 is no assault).
+var cueExceptions = []string{"打我电话", "打他电话", "打她电话", "打我手机", "打他手机", "打她手机", "打人家电话", "打他们电话", "打我们电话",
+	"砍了树", "砍树", "抢车位", "抢了车位", "抢了我车位", "抢了我的车位", "死亡证明", "打火机", "火锅", "被压价", "被压工资", "压工资", "打架子鼓",
+	"吵死人", "烦死人", "臭死人", "热死人", "气死人", "笑死人", "冷死人", "累死人", "打死也不", "救命钱", "骗子公司", "消防通道被", "防火门",
+	"烟味很重的烟", "血压", "献血", "血糖", "流血汗", "打针", "救护车通道", "急救中心电话", "打120也", "被盗用", "偷工减料", "偷税", "偷排", "偷倒",
+	"偷偷", "偷拍照", "小偷小摸", "家暴咨询", "跳槽", "跳广场舞", "跳舞", "跳闸", "打架子"}
+
+// negators that, right before a cue, say it did not happen.
+var negators = []string{"并没有", "没有", "没人", "无人", "并没", "没", "无", "未", "不是", "并非", "不像是", "不像", "不存在"}
+
+// words allowed between a negator and the cue it negates
+// (没有造成人员受伤, 没看到明火, 无任何人受伤).
+var negFillers = []string{"造成", "人员", "看到", "看见", "发现", "发生", "出现", "什么", "任何", "明显", "真的", "有人", "人", "有", "被", "在", "是", "见", "再", "还", "过", "啥", "的"}
+
+// hypothetical markers: a hazard that might happen, not one that is happening.
+var hypoMarkers = []string{"担心", "害怕", "怕", "万一", "容易", "会不会", "可能会", "隐患", "防止", "以免", "避免", "小心", "要是", "如果", "差点", "险些", "预防", "防火", "消防通道", "怕引起", "安全隐患", "禁止", "严禁", "不能", "不准", "以防", "迟早"}
+
+var postHypoRunes = runesOf([]string{"隐患", "风险", "的可能", "的话"})
+
+type cuePattern struct {
+	phrase []rune
+	kind   CueKind
+	strong bool
+}
+
+var cueIndex = func() map[rune][]cuePattern {
+	idx := map[rune][]cuePattern{}
+	for kind, list := range cuePatterns {
+		for _, p := range list {
+			strong := true
+			if strings.HasPrefix(p, "~") {
+				strong, p = false, p[1:]
+			}
+			rs := []rune(Normalize(p))
+			if len(rs) == 0 {
+				continue
+			}
+			idx[rs[0]] = append(idx[rs[0]], cuePattern{rs, kind, strong})
+		}
+	}
+	for _, p := range cueExceptions {
+		rs := []rune(Normalize(p))
+		idx[rs[0]] = append(idx[rs[0]], cuePattern{rs, "", false})
+	}
+	for r := range idx {
+		ps := idx[r]
+		sort.Slice(ps, func(i, j int) bool {
+			if len(ps[i].phrase) != len(ps[j].phrase) {
+				return len(ps[i].phrase) > len(ps[j].phrase)
+			}
+			if ps[i].strong != ps[j].strong {
+				return ps[i].strong
+			}
+			return ps[i].kind < ps[j].kind
+		})
+	}
+	return idx
+}()
+
+// Cue is one danger cue found in a text.
+type Cue struct {
+	Kind    CueKind `json:"kind"`
+	Text    string  `json:"text"`              // as it appears in the caller's text
+	Strong  bool    `json:"strong"`            // decides on its own
+	Negated bool    `json:"negated,omitempty"` // 没人受伤: found but denied
+	Hypo    bool    `json:"hypothetical,omitempty"`
+	at, end int
+}
+
+func hasAt(rs []rune, i int, p []rune) bool {
+	if i < 0 || i+len(p) > len(rs) {
+		return false
+	}
+	for k, r := range p {
+		if rs[i+k] != r {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	negRunes    = runesOf(negators)
+	fillerRunes = runesOf(negFillers)
+	hypoRunes   = runesOf(hypoMarkers)
+)
+
+func runesOf(ss []string) [][]rune {
+	out := make([][]rune, len(ss))
+	for i, s := range ss {
+		out[i] = []rune(s)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// negated reports whether the cue at rs[at:] is denied by a negator just
+// before it in the same clause, with only filler words between. A question
+// (有没有人受伤, 是不是打架) is not a denial.
+func negated(rs []rune, at int) bool {
+	// walk back over fillers, trying a negator at each point
+	var try func(end, depth int) bool
+	try = func(end, depth int) bool {
+		if end <= 0 || depth > 4 {
+			return false
+		}
+		for _, n := range negRunes {
+			s := end - len(n)
+			if hasAt(rs, s, n) {
+				// questions: 有没有 / 是不是 / 有没 / 是否
+				if s > 0 && ((n[0] == '没' && rs[s-1] == '有') || (n[0] == '不' && rs[s-1] == '是') || (n[0] == '无' && rs[s-1] == '有')) {
+					continue
+				}
+				// 不是…而是 keeps the cue when followed by 是; handled by the caller seeing the later cue.
+				return true
+			}
+		}
+		for _, f := range fillerRunes {
+			s := end - len(f)
+			if hasAt(rs, s, f) && try(s, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(at, 0)
+}
+
+// hypothetical reports a worry marker earlier in the same clause.
+func hypothetical(rs []rune, at, end int) bool {
+	start := at - 8
+	if start < 0 {
+		start = 0
+	}
+	for i := at - 1; i >= start; i-- {
+		if rs[i] == ' ' {
+			break
+		}
+		for _, h := range hypoRunes {
+			if hasAt(rs, i, h) && i+len(h) <= at {
+				return true
+			}
+		}
+	}
+	// 火灾隐患, 有爆炸危险: the marker comes after
+	for i := end; i < len(rs) && i < end+4; i++ {
+		if rs[i] == ' ' {
+			break
+		}
+		for _, h := range postHypoRunes {
+			if hasAt(rs, i, h) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findCues returns the danger cues of a normalised text, strongest first
+// per kind; denied and hypothetical ones are kept but marked.
+func findCues(t *text) []Cue {
+	rs := t.runes
+	var out []Cue
+	covered := -1
+	for i := 0; i < len(rs); i++ {
+		for _, p := range cueIndex[rs[i]] {
+			if !hasAt(rs, i, p.phrase) {
+				continue
+			}
+			end := i + len(p.phrase)
+			if end <= covered {
+				break // inside a longer cue already taken
+			}
+			if p.kind == "" {
+				covered = end
+				break // an exception phrase
+			}
+			c := Cue{Kind: p.kind, Text: t.span(i, end), Strong: p.strong, at: i, end: end}
+			c.Negated = negated(rs, i)
+			if !c.Negated && cueInfos[p.kind].hypo && hypothetical(rs, i, end) {
+				c.Hypo = true
+			}
+			out = append(out, c)
+			covered = end
+			break
+		}
+	}
+	return out
+}
+
+// active reports whether the cue counts at full strength.
+func (c Cue) active() bool { return c.Strong && !c.Negated && !c.Hypo }
+
+// leaning reports whether the cue at least leans to the police side.
+func (c Cue) leaning() bool { return !c.Negated }
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// roadWords say the danger is on a road: a fire, crash or injury there
+// also needs the traffic police.
+var roadWords = runesOf([]string{"高速", "车道", "公路", "国道", "省道", "县道", "路口", "马路上", "马路中间", "路中间", "大马路", "十字路口", "隧道", "高架",
+	"匝道", "收费站", "服务区", "环线", "立交", "桥上", "快速路", "主干道", "斑马线", "红绿灯"})
+
+func onRoad(rs []rune) bool {
+	for i := range rs {
+		for _, w := range roadWords {
+			if hasAt(rs, i, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
