@@ -58,6 +58,7 @@ func (a *App) SetCatalog(c *catalog.Catalog) {
 // New returns an App over db with the real clock.
 func New(db *store.DB) *App {
 	a := &App{DB: db, Now: func() time.Time { return time.Now().UTC() }, RepeatWindow: 72 * time.Hour}
+	a.Router = a.routeFromDB
 	if c, err := catalog.Default(); err == nil {
 		a.catalog = c
 	}

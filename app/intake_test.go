@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,6 +129,50 @@ func TestRepeatCalls(t *testing.T) {
 			if tc.repeat && inc.RepeatOf != first.ID && inc.RepeatOf == 0 {
 				t.Errorf("%s: linked to %d", tc.name, inc.RepeatOf)
 			}
+		}
+	})
+}
+
+// TestIntakeRoutesFromDatabase: with the real router, an incident's route
+// names the unit serving its area, with the reason, and honours the mode.
+func TestIntakeRoutesFromDatabase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		admin := &fenliu.User{ID: 1, Role: fenliu.RoleAdmin}
+		d := &fenliu.Area{Code: "D", Name: "江南区", Level: fenliu.AreaDistrict}
+		w.a.CreateArea(ctx, admin, d)
+		g := &fenliu.Area{Code: "G", Name: "江南1号网格", Level: fenliu.AreaGrid, ParentID: d.ID}
+		w.a.CreateArea(ctx, admin, g)
+		local := &fenliu.Unit{Code: "JN", Name: "江南区城管大队", Type: fenliu.UTUrbanManagement, AreaIDs: []int64{d.ID}, AlwaysOn: true}
+		if err := w.a.CreateUnit(ctx, admin, local); err != nil {
+			t.Fatal(err)
+		}
+		desk := &fenliu.Unit{Code: "DESK", Name: "12345联动专席", Type: fenliu.UTSubdistrict, AlwaysOn: true}
+		w.a.CreateUnit(ctx, admin, desk)
+		w.a.Classifier = func(string) app.Triage {
+			return app.Triage{Disposition: fenliu.DispDivert, Category: "noise", Units: []fenliu.UnitType{fenliu.UTUrbanManagement}}
+		}
+		inc, _, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "吵", AreaID: g.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r app.Route
+		json.Unmarshal(inc.Route, &r)
+		if len(r.Assignments) != 1 || r.Assignments[0].UnitID != local.ID || !strings.Contains(r.Assignments[0].ReasonZH, "江南区") || r.Mode != "direct" {
+			t.Fatalf("route = %+v", r)
+		}
+		if err := w.a.SetRouting(ctx, admin, "desk_first", desk.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.a.SetRouting(ctx, admin, "fax", 0, 0); fenliu.ErrorCode(err) != fenliu.EInvalid {
+			t.Errorf("bad mode: %v", err)
+		}
+		w.a.SetRouting(ctx, admin, "desk_first", desk.ID, 0)
+		inc, _, _ = w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "又吵", AreaID: g.ID})
+		json.Unmarshal(inc.Route, &r)
+		if r.Mode != "desk_first" || r.Assignments[0].UnitID != desk.ID || !r.Assignments[1].Suggested {
+			t.Fatalf("desk-first route = %+v", r)
 		}
 	})
 }

@@ -50,6 +50,8 @@ var cityUnits = []struct {
 	{"PSY", "临江市心理援助热线中心", fenliu.UTPsychSupport, "12356", true},
 	{"TOBACCO", "临江市烟草专卖局", fenliu.UTTobacco, "12313", false},
 	{"LEGAL", "临江市公共法律服务中心", fenliu.UTLegalServices, "12348", false},
+	{"DESK12345", "临江市12345热线联动专席", fenliu.UTSubdistrict, "12345", true},
+	{"DUTYROOM", "临江市人民政府总值班室", fenliu.UTSubdistrict, "0771-5500000", true},
 }
 
 // call is a demo call: what the caller said and how a dispatcher answered it.

@@ -58,6 +58,20 @@ func Load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*
 	if err := l.users(ctx); err != nil {
 		return nil, err
 	}
+	// Routing: straight to the units, the 12345 desk and the duty room as
+	// the off-duty fallbacks.
+	var desk, duty int64
+	for _, u := range l.units {
+		switch u.Code {
+		case "DESK12345":
+			desk = u.ID
+		case "DUTYROOM":
+			duty = u.ID
+		}
+	}
+	if err := a.SetRouting(ctx, l.root, "direct", desk, duty); err != nil {
+		return nil, err
+	}
 	// Incidents, oldest first; the clock moves with them.
 	start := now.Add(-30 * 24 * time.Hour)
 	for i := 0; i < n; i++ {

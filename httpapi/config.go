@@ -25,6 +25,7 @@ func (api *API) configRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/routing/rules", api.auth(api.createRule))
 	mux.Handle("DELETE /api/v1/routing/rules/{id}", api.auth(api.deleteRule))
 	mux.Handle("POST /api/v1/triage", api.auth(api.triage))
+	mux.Handle("PUT /api/v1/routing/mode", api.auth(api.setRouting))
 	api.noticeRoutes(mux)
 }
 
@@ -294,4 +295,21 @@ func (api *API) replyNotice(w http.ResponseWriter, r *http.Request, u *fenliu.Us
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"replied": true})
+}
+
+func (api *API) setRouting(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var body struct {
+		Mode           string `json:"mode"`
+		DeskUnitID     int64  `json:"desk_unit_id"`
+		DutyRoomUnitID int64  `json:"duty_room_unit_id"`
+	}
+	if err := decode(w, r, api.MaxBody, &body); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if err := api.App.SetRouting(r.Context(), u, body.Mode, body.DeskUnitID, body.DutyRoomUnitID); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
 }

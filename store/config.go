@@ -238,3 +238,8 @@ func (q *Q) SetTriage(ctx context.Context, id int64, triage, route []byte, catal
 	_, err := q.exec(ctx, `UPDATE incidents SET triage = ?, route = ?, catalog_version = ? WHERE id = ?`, string(triage), string(route), catalogVersion, id)
 	return err
 }
+
+// SetSettingTx writes a setting in its own transaction.
+func (db *DB) SetSettingTx(ctx context.Context, key, value string) error {
+	return db.Tx(ctx, func(q *Q) error { return q.SetSetting(ctx, key, value) })
+}

@@ -40,7 +40,6 @@ func wireTriage(a *app.App) error {
 		}
 		return fromResult(e.Classify(text))
 	}
-	wireRouter(a)
 	return nil
 }
 
