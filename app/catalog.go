@@ -9,7 +9,6 @@ import (
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/catalog"
 	"github.com/fenliu/fenliu/store"
-	"gopkg.in/yaml.v3"
 )
 
 // LoadCatalog makes the newest stored catalogue version active, or the
@@ -43,15 +42,11 @@ func (a *App) activate(c *catalog.Catalog) {
 	}
 }
 
-// CatalogYAML writes the active catalogue as YAML (the file a city edits).
+// CatalogYAML returns the catalogue as YAML (the file a city edits).
 func CatalogYAML(c *catalog.Catalog) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(catalog.File{Version: c.Version, Groups: c.Groups}); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), enc.Close()
+	err := c.WriteYAML(&buf)
+	return buf.Bytes(), err
 }
 
 // ImportCatalog validates a new catalogue, stores it as a new version and

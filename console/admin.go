@@ -1,12 +1,15 @@
 package console
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/catalog"
 	"github.com/fenliu/fenliu/store"
 )
 
@@ -16,6 +19,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/units", s.auth(s.adminUnit))
 	mux.Handle("POST /admin/areas", s.auth(s.adminArea))
 	mux.Handle("POST /admin/shifts", s.auth(s.adminShift))
+	s.catalogRoutes(mux)
 }
 
 func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -47,7 +51,8 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	p := s.newPage(r, sess, "", "admin")
 	p.Title = p.T("nav.admin")
-	p.Flash = map[string]string{"user": p.T("admin.saved"), "unit": p.T("admin.saved"), "area": p.T("admin.saved"), "shift": p.T("admin.saved")}[r.URL.Query().Get("saved")]
+	p.Flash = map[string]string{"user": p.T("admin.saved"), "unit": p.T("admin.saved"), "area": p.T("admin.saved"), "shift": p.T("admin.saved"),
+		"catalog": p.T("admin.catalog.saved")}[r.URL.Query().Get("saved")]
 	cat := s.App.Catalog()
 	catInfo := map[string]any{}
 	if cat != nil {
@@ -126,4 +131,79 @@ func (s *Server) adminShift(w http.ResponseWriter, r *http.Request, sess *sessio
 		return
 	}
 	http.Redirect(w, r, "/admin?saved=shift#shifts", http.StatusSeeOther)
+}
+
+func (s *Server) catalogRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/catalog.yaml", s.auth(s.catalogExport))
+	mux.Handle("GET /admin/catalog.csv", s.auth(s.catalogExport))
+	mux.Handle("POST /admin/catalog", s.auth(s.catalogImport))
+}
+
+func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *session) {
+	if err := fenliu.CanAdminister(sess.User); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	c := s.App.Catalog()
+	if c == nil {
+		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ENotFound, ZH: "尚无事项清单", EN: "no catalogue loaded"})
+		return
+	}
+	name := "fenliu-catalog-" + strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, c.Version)
+	if strings.HasSuffix(r.URL.Path, ".csv") {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		w.Write([]byte("\xef\xbb\xbf")) // BOM: spreadsheet programs then read UTF-8
+		c.WriteCSV(w)
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.yaml"`)
+	c.WriteYAML(w)
+}
+
+func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request, sess *session) {
+	if err := fenliu.CanAdminister(sess.User); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+	if err := r.ParseMultipartForm(4 << 20); err != nil {
+		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ETooLarge, ZH: "文件过大（最大 4 MB）", EN: "file too large (4 MB at most)"})
+		return
+	}
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EInvalid, Field: "file", ZH: "请选择文件", EN: "choose a file"})
+		return
+	}
+	defer f.Close()
+	var c *catalog.Catalog
+	if strings.HasSuffix(strings.ToLower(fh.Filename), ".csv") {
+		c, err = catalog.ParseCSV(f)
+		if err != nil {
+			err = &fenliu.Error{Code: fenliu.EInvalid, Field: "file", ZH: "事项清单无效：" + err.Error(), EN: "invalid catalogue: " + err.Error()}
+		}
+	} else {
+		b, rerr := io.ReadAll(f)
+		if rerr != nil {
+			s.fail(w, r, sess, rerr)
+			return
+		}
+		c, err = app.ParseCatalogYAML(b)
+	}
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	if err := s.App.ImportCatalog(r.Context(), sess.User, r.PostFormValue("version"), "console import "+fh.Filename, c); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=catalog#catalog", http.StatusSeeOther)
 }
