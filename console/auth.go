@@ -191,7 +191,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if sess := s.currentSession(r); sess != nil && validCSRF(r, sess.CSRF) {
+	sess := s.currentSession(r)
+	if sess != nil && !validCSRF(r, sess.CSRF) {
+		// Not from our own page: keep the session (no logout CSRF).
+		http.Redirect(w, r, homeOf(sess.User.Role), http.StatusSeeOther)
+		return
+	}
+	if sess != nil {
 		s.App.DB.Tx(r.Context(), func(q *store.Q) error { return q.DeleteSession(r.Context(), sess.ID, time.Now()) })
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
