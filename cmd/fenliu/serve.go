@@ -111,6 +111,17 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	a.Changed = web.Live.Publish
+	if db.Driver == "postgres" {
+		// Several servers may share the database: every change goes through
+		// NOTIFY, and each server's listener feeds its own screens.
+		a.Changed = func(id int64) {
+			if _, err := db.NotifyChange(context.WithoutCancel(ctx), id); err != nil {
+				log.Warn("notify", "err", err)
+				web.Live.Publish(id)
+			}
+		}
+		go db.ListenChanges(ctx, web.Live.Publish, func(err error) { log.Warn("listen", "err", err) })
+	}
 	if *hook != "" {
 		sender := &webhook.Sender{URL: *hook, Secret: os.Getenv("FENLIU_WEBHOOK_SECRET"), Log: log}
 		sender.Start(ctx)
