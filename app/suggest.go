@@ -92,20 +92,11 @@ func (a *App) earlier(ctx context.Context, phone, address string, exclude int64)
 	out := []*fenliu.Incident{}
 	seen := map[int64]bool{exclude: true}
 	since := a.now().Add(-90 * 24 * time.Hour)
-	if phone != "" {
-		list, err := a.DB.IncidentsBy(ctx, "caller_phone", phone, since, 5)
-		if err != nil {
-			return nil, err
+	for _, by := range [][2]string{{"caller_phone", phone}, {"address", address}} {
+		if by[1] == "" {
+			continue
 		}
-		for _, in := range list {
-			if !seen[in.ID] {
-				seen[in.ID] = true
-				out = append(out, in)
-			}
-		}
-	}
-	if address != "" {
-		list, err := a.DB.IncidentsBy(ctx, "address", address, since, 5)
+		list, err := a.DB.IncidentsBy(ctx, by[0], by[1], since, 5)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -155,20 +156,9 @@ func (api *API) listIncidents(w http.ResponseWriter, r *http.Request, u *fenliu.
 		api.fail(w, r, &fenliu.Error{Code: fenliu.EInvalid, Field: "channel", ZH: "未知的渠道", EN: "unknown channel"})
 		return
 	}
-	var err error
-	if f.AreaID, err = queryInt(r, "area_id"); err == nil {
-		if f.UnitID, err = queryInt(r, "unit_id"); err == nil {
-			if f.Before, err = queryInt(r, "before"); err == nil {
-				var lim int64
-				if lim, err = queryInt(r, "limit"); err == nil {
-					f.Limit = int(lim)
-					if f.From, err = queryTime(r, "from"); err == nil {
-						f.To, err = queryTime(r, "to")
-					}
-				}
-			}
-		}
-	}
+	var page listPage
+	err := page.parse(r, map[string]*int64{"area_id": &f.AreaID, "unit_id": &f.UnitID})
+	f.Before, f.Limit, f.From, f.To = page.before, page.limit, page.from, page.to
 	if err != nil {
 		api.fail(w, r, err)
 		return
@@ -183,6 +173,38 @@ func (api *API) listIncidents(w http.ResponseWriter, r *http.Request, u *fenliu.
 		next = list[len(list)-1].ID
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"incidents": list, "next_before": next})
+}
+
+// listPage is a list's paging and time window, with its id filters.
+type listPage struct {
+	before   int64
+	limit    int
+	from, to time.Time
+}
+
+// parse reads before, limit, from and to, and the named integer filters.
+func (p *listPage) parse(r *http.Request, ids map[string]*int64) error {
+	for name, dst := range ids {
+		v, err := queryInt(r, name)
+		if err != nil {
+			return err
+		}
+		*dst = v
+	}
+	var err error
+	if p.before, err = queryInt(r, "before"); err != nil {
+		return err
+	}
+	lim, err := queryInt(r, "limit")
+	if err != nil {
+		return err
+	}
+	p.limit = int(lim)
+	if p.from, err = queryTime(r, "from"); err != nil {
+		return err
+	}
+	p.to, err = queryTime(r, "to")
+	return err
 }
 
 func effLimit(n int) int {
@@ -257,20 +279,9 @@ func (api *API) listOrders(w http.ResponseWriter, r *http.Request, u *fenliu.Use
 			f.States = append(f.States, st)
 		}
 	}
-	var err error
-	if f.UnitID, err = queryInt(r, "unit_id"); err == nil {
-		if f.IncidentID, err = queryInt(r, "incident_id"); err == nil {
-			if f.Before, err = queryInt(r, "before"); err == nil {
-				var lim int64
-				if lim, err = queryInt(r, "limit"); err == nil {
-					f.Limit = int(lim)
-					if f.From, err = queryTime(r, "from"); err == nil {
-						f.To, err = queryTime(r, "to")
-					}
-				}
-			}
-		}
-	}
+	var page listPage
+	err := page.parse(r, map[string]*int64{"unit_id": &f.UnitID, "incident_id": &f.IncidentID})
+	f.Before, f.Limit, f.From, f.To = page.before, page.limit, page.from, page.to
 	if err != nil {
 		api.fail(w, r, err)
 		return

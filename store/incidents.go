@@ -176,20 +176,7 @@ func (q *Q) Incidents(ctx context.Context, f IncidentFilter) ([]*fenliu.Incident
 	}
 	query += " ORDER BY id DESC LIMIT ?"
 	args = append(args, limit(f.Limit))
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*fenliu.Incident{}
-	for rows.Next() {
-		in, err := scanIncident(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, mapErr(rows.Err())
+	return q.incidents(ctx, query, args...)
 }
 
 func limit(n int) int {
@@ -218,20 +205,7 @@ func (q *Q) IncidentsWaiting(ctx context.Context, decided bool, n int) ([]*fenli
 		query = `SELECT ` + incidentCols + ` FROM incidents i WHERE disposition = 'divert'
 			AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.incident_id = i.id) ORDER BY id LIMIT ?`
 	}
-	rows, err := q.query(ctx, query, limit(n))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*fenliu.Incident{}
-	for rows.Next() {
-		in, err := scanIncident(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, mapErr(rows.Err())
+	return q.incidents(ctx, query, limit(n))
 }
 
 // OrdersDue lists open orders whose next deadline falls before t: not signed
@@ -267,7 +241,11 @@ func (q *Q) IncidentsBy(ctx context.Context, column, value string, since time.Ti
 	if column != "caller_phone" && column != "address" {
 		return nil, fmt.Errorf("IncidentsBy: bad column %q", column)
 	}
-	rows, err := q.query(ctx, `SELECT `+incidentCols+` FROM incidents WHERE `+column+` = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`, value, ms(since), limit(n))
+	return q.incidents(ctx, `SELECT `+incidentCols+` FROM incidents WHERE `+column+` = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`, value, ms(since), limit(n))
+}
+
+func (q *Q) incidents(ctx context.Context, query string, args ...any) ([]*fenliu.Incident, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
