@@ -48,14 +48,26 @@ func (a *App) dispatch(ctx context.Context, actor *fenliu.User, incidentID int64
 			return err
 		}
 		now := a.now()
-		var limits catalog.Limits
+		var (
+			limits  catalog.Limits
+			working bool
+		)
 		if cat := a.Catalog(); cat != nil {
 			if c := cat.Category(inc.Category); c != nil {
-				limits = c.Limits
+				limits, working = c.Limits, c.WorkingTime
 			}
 		}
+		add := time.Time.Add
+		if working {
+			cal, err := a.calendar(ctx, q)
+			if err != nil {
+				return err
+			}
+			add = cal.AddWorking
+		}
 		for _, spec := range d.Orders {
-			if _, err := q.Unit(ctx, spec.UnitID); err != nil {
+			unit, err := q.Unit(ctx, spec.UnitID)
+			if err != nil {
 				if fenliu.ErrorCode(err) == fenliu.ENotFound {
 					return fenliu.Errorf(fenliu.EUnprocessable, "orders.unit_id", "单位 %d 不存在", "unit %d does not exist", spec.UnitID)
 				}
@@ -63,7 +75,11 @@ func (a *App) dispatch(ctx context.Context, actor *fenliu.User, incidentID int64
 			}
 			o := &fenliu.Order{IncidentID: incidentID, UnitID: spec.UnitID, Role: spec.Role, State: fenliu.StateDispatched,
 				DispatchedAt: now, UpdatedAt: now}
-			o.SignDue, o.ArriveDue, o.FeedbackDue, o.CloseDue = limits.Due(now)
+			l, err := a.limitsFor(ctx, q, limits, unit.Type)
+			if err != nil {
+				return err
+			}
+			o.SignDue, o.ArriveDue, o.FeedbackDue, o.CloseDue = l.Due(now, add)
 			if err := q.InsertOrder(ctx, o); err != nil {
 				return err
 			}

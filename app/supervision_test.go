@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -256,6 +257,44 @@ func TestEscalationByHistoryAndManualNotices(t *testing.T) {
 		}
 		if _, err := w.a.SendNotice(ctx, staff, third[0].ID, fenliu.NoticeSupervision, "x", w.clock.Add(time.Hour)); fenliu.ErrorCode(err) != fenliu.EForbidden {
 			t.Errorf("unit staff sent a notice: %v", err)
+		}
+	})
+}
+
+// TestWorkingTimeAndOverrides: a category counted in working time gets
+// deadlines inside working hours; a unit type's override replaces the
+// category's limits.
+func TestWorkingTimeAndOverrides(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w, _, _ := supWorld(t, db)
+		cat, err := catalog.Parse([]byte(strings.Replace(limitsCatalog, "keywords: [吵]", "keywords: [吵]\n        working_time: true", 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.a.SetCatalog(cat)
+		admin := &fenliu.User{ID: 1, Role: fenliu.RoleAdmin}
+		cst := time.FixedZone("CST", 8*3600)
+		if err := w.a.SetCalendar(ctx, admin, &fenliu.Calendar{DayStart: 9 * time.Hour, DayEnd: 17 * time.Hour, Holidays: []string{"2026-11-24"}}); err != nil {
+			t.Fatal(err)
+		}
+		// Monday 23 Nov 2026, 16:00 in the city; 24 Nov is a holiday.
+		w.clock = time.Date(2026, 11, 23, 16, 0, 0, 0, cst).UTC()
+		_, o := w.divertNoise(t)
+		// Sign 30m: 16:30 the same day. Feedback 4h: 1h today + 3h on the 25th → 12:00.
+		if !o.SignDue.Equal(time.Date(2026, 11, 23, 16, 30, 0, 0, cst)) || !o.FeedbackDue.Equal(time.Date(2026, 11, 25, 12, 0, 0, 0, cst)) {
+			t.Fatalf("working-time deadlines: sign %v feedback %v", o.SignDue.In(cst), o.FeedbackDue.In(cst))
+		}
+		two := catalog.Limits{Sign: catalog.Duration(10 * time.Minute), Feedback: catalog.Duration(time.Hour), Close: catalog.Duration(2 * time.Hour)}
+		if err := w.a.SetLimitOverride(ctx, admin, fenliu.UTUrbanManagement, &two); err != nil {
+			t.Fatal(err)
+		}
+		_, o2 := w.divertNoise(t)
+		if !o2.SignDue.Equal(time.Date(2026, 11, 23, 16, 10, 0, 0, cst)) || o2.ArriveDue != nil {
+			t.Fatalf("override: sign %v arrive %v", o2.SignDue.In(cst), o2.ArriveDue)
+		}
+		if err := w.a.SetCalendar(ctx, admin, &fenliu.Calendar{DayStart: 17 * time.Hour, DayEnd: 9 * time.Hour}); fenliu.ErrorCode(err) != fenliu.EInvalid {
+			t.Errorf("backwards hours: %v", err)
 		}
 	})
 }

@@ -127,6 +127,7 @@ type Category struct {
 	Urgency      Urgency            `yaml:"urgency" json:"urgency"`
 	Limits       Limits             `yaml:"limits" json:"limits"`
 	AutoDispatch bool               `yaml:"auto_dispatch,omitempty" json:"auto_dispatch,omitempty"`
+	WorkingTime  bool               `yaml:"working_time,omitempty" json:"working_time,omitempty"` // limits count working hours only
 	Keywords     []string           `yaml:"keywords" json:"keywords"`
 	Examples     []string           `yaml:"examples" json:"examples"`
 	Script       string             `yaml:"script,omitempty" json:"script,omitempty"` // sentence read to a redirected caller
@@ -287,14 +288,17 @@ func contains(us []fenliu.UnitType, u fenliu.UnitType) bool {
 }
 
 // Due returns the deadlines of an order dispatched at t under these limits;
-// a zero limit sets no deadline. (Clock time; working-time calendars apply
-// on top of this in the supervision rules.)
-func (l Limits) Due(t time.Time) (sign, arrive, feedback, close *time.Time) {
+// a zero limit sets no deadline. add adds a limit to t: clock time
+// (time.Time.Add) or working time (a calendar's AddWorking).
+func (l Limits) Due(t time.Time, add func(time.Time, time.Duration) time.Time) (sign, arrive, feedback, close *time.Time) {
+	if add == nil {
+		add = time.Time.Add
+	}
 	at := func(d Duration) *time.Time {
 		if d <= 0 {
 			return nil
 		}
-		v := t.Add(time.Duration(d))
+		v := add(t, time.Duration(d))
 		return &v
 	}
 	return at(l.Sign), at(l.Arrive), at(l.Feedback), at(l.Close)
