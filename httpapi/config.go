@@ -26,6 +26,8 @@ func (api *API) configRoutes(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/v1/routing/rules/{id}", api.auth(api.deleteRule))
 	mux.Handle("POST /api/v1/triage", api.auth(api.triage))
 	mux.Handle("PUT /api/v1/routing/mode", api.auth(api.setRouting))
+	mux.Handle("PUT /api/v1/calendar", api.auth(api.setCalendar))
+	mux.Handle("PUT /api/v1/limits/{unit_type}", api.auth(api.setLimits))
 	api.noticeRoutes(mux)
 }
 
@@ -312,4 +314,58 @@ func (api *API) setRouting(w http.ResponseWriter, r *http.Request, u *fenliu.Use
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+func (api *API) setCalendar(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var body struct {
+		DayStart string   `json:"day_start"` // "08:30"
+		DayEnd   string   `json:"day_end"`   // "17:30"
+		Holidays []string `json:"holidays"`
+		Workdays []string `json:"workdays"`
+	}
+	if err := decode(w, r, api.MaxBody, &body); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	clock := func(field, v string) (time.Duration, error) {
+		t, err := time.Parse("15:04", v)
+		if err != nil {
+			return 0, &fenliu.Error{Code: fenliu.EInvalid, Field: field, ZH: "时间格式应为 HH:MM", EN: field + " must be HH:MM"}
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+	}
+	start, err := clock("day_start", body.DayStart)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	end, err := clock("day_end", body.DayEnd)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if err := api.App.SetCalendar(r.Context(), u, &fenliu.Calendar{DayStart: start, DayEnd: end, Holidays: body.Holidays, Workdays: body.Workdays}); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// setLimits sets a unit type's time limits ({"sign":"15m",...}); an empty
+// body object clears the override.
+func (api *API) setLimits(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var l catalog.Limits
+	if err := decode(w, r, api.MaxBody, &l); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	var lp *catalog.Limits
+	if l != (catalog.Limits{}) {
+		lp = &l
+	}
+	if err := api.App.SetLimitOverride(r.Context(), u, fenliu.UnitType(r.PathValue("unit_type")), lp); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"unit_type": r.PathValue("unit_type"), "limits": lp})
 }

@@ -183,3 +183,22 @@ func TestRostersAndRules(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestCalendarAndLimitsAPI(t *testing.T) {
+	w := newAPIWorld(t, storetest.SQLite(t))
+	if st, out := w.do(w.admin, "PUT", "/api/v1/calendar", "application/json", `{"day_start":"08:30","day_end":"17:30","holidays":["2026-10-01"],"workdays":["2026-10-10"]}`); st != 200 {
+		t.Fatalf("calendar = %d %v", st, out)
+	}
+	if st, _ := w.do(w.admin, "PUT", "/api/v1/calendar", "application/json", `{"day_start":"8am","day_end":"17:30"}`); st != 400 {
+		t.Fatalf("bad calendar = %d", st)
+	}
+	if st, _ := w.do(w.taker, "PUT", "/api/v1/calendar", "application/json", `{"day_start":"08:30","day_end":"17:30"}`); st != 403 {
+		t.Fatalf("taker calendar = %d", st)
+	}
+	if st, out := w.do(w.admin, "PUT", "/api/v1/limits/housing", "application/json", `{"sign":"15m","feedback":"1d","close":"3d"}`); st != 200 {
+		t.Fatalf("limits = %d %v", st, out)
+	}
+	if st, _ := w.do(w.admin, "PUT", "/api/v1/limits/aliens", "application/json", `{"sign":"15m"}`); st != 400 {
+		t.Fatalf("unknown type = %d", st)
+	}
+}
