@@ -204,7 +204,7 @@ func (in *ActionInput) Validate(a Action) error {
 			return &Error{Code: EInvalid, Field: "solved", ZH: "回访必须填写是否解决", EN: "solved is required for a callback"}
 		}
 		if !in.Satisfaction.Valid() {
-			return Errorf(EInvalid, "satisfaction", "满意度必须是 satisfied、basic_satisfied 或 unsatisfied，收到「%s」", "satisfaction must be satisfied, basic_satisfied or unsatisfied; got %q", in.Satisfaction)
+			return Errorf(EInvalid, "satisfaction", "满意度必须是 satisfied、basic_satisfied、unsatisfied（五级另有 very_satisfied、very_unsatisfied），收到「%s」", "satisfaction must be satisfied, basic_satisfied or unsatisfied (or very_satisfied, very_unsatisfied on a five-level scale); got %q", in.Satisfaction)
 		}
 	}
 	if (in.Lat == nil) != (in.Lng == nil) || (in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180)) {

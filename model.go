@@ -139,15 +139,29 @@ type Order struct {
 // Satisfaction is a callback rating.
 type Satisfaction string
 
+// The three-level scale is satisfied / basically satisfied / unsatisfied;
+// cities that rate on five levels add very satisfied and very unsatisfied.
 const (
-	Satisfied      Satisfaction = "satisfied"       // 满意
-	BasicSatisfied Satisfaction = "basic_satisfied" // 基本满意
-	Unsatisfied    Satisfaction = "unsatisfied"     // 不满意
+	VerySatisfied   Satisfaction = "very_satisfied"   // 非常满意 (5-level)
+	Satisfied       Satisfaction = "satisfied"        // 满意
+	BasicSatisfied  Satisfaction = "basic_satisfied"  // 基本满意
+	Unsatisfied     Satisfaction = "unsatisfied"      // 不满意
+	VeryUnsatisfied Satisfaction = "very_unsatisfied" // 非常不满意 (5-level)
 )
 
-// Valid reports whether s is a known rating.
+// Valid reports whether s is a known rating on either scale.
 func (s Satisfaction) Valid() bool {
-	return s == Satisfied || s == BasicSatisfied || s == Unsatisfied
+	switch s {
+	case VerySatisfied, Satisfied, BasicSatisfied, Unsatisfied, VeryUnsatisfied:
+		return true
+	}
+	return false
+}
+
+// Content reports whether the rating counts as satisfied for the
+// satisfaction rate (满意 + 基本满意, and 非常满意 on a five-level scale).
+func (s Satisfaction) Content() bool {
+	return s == VerySatisfied || s == Satisfied || s == BasicSatisfied
 }
 
 // Event is one immutable entry of the record (全程留痕).

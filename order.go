@@ -123,7 +123,7 @@ func NeedsNote(a Action) bool {
 // CallbackReopens reports whether a callback result sends the order back to
 // its unit (回流): the matter is unsolved or the caller is unsatisfied.
 func CallbackReopens(solved bool, s Satisfaction) bool {
-	return !solved || s == Unsatisfied
+	return !solved || !s.Content()
 }
 
 // ZH is the state's Chinese label.

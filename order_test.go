@@ -75,6 +75,12 @@ func TestApply(t *testing.T) {
 			check: func(o *Order, e *Event) bool {
 				return o.Reopens == 1 && o.ClosedAt == nil && e.Data["reopened"] == true
 			}},
+		{name: "very unsatisfied (five levels) reopens", from: StateClosed, action: ActCallback,
+			in: ActionInput{Solved: &yes, Satisfaction: VeryUnsatisfied}, state: StateReopened,
+			check: func(o *Order, e *Event) bool { return o.Reopens == 1 }},
+		{name: "very satisfied ends", from: StateClosed, action: ActCallback,
+			in: ActionInput{Solved: &yes, Satisfaction: VerySatisfied}, state: StateVisited,
+			check: func(o *Order, e *Event) bool { return o.Reopens == 0 }},
 		{name: "unsolved callback reopens", from: StateClosed, action: ActCallback,
 			in: ActionInput{Solved: &no, Satisfaction: Satisfied, Complaint: true}, state: StateReopened,
 			check: func(o *Order, e *Event) bool { return o.Reopens == 1 && e.Data["complaint"] == true }},

@@ -84,3 +84,11 @@ func (a *App) SetLimitOverride(ctx context.Context, actor *fenliu.User, t fenliu
 	}
 	return a.DB.SetSettingTx(ctx, SettingLimitOverride+string(t), v)
 }
+
+// Callbacks (回访).
+const (
+	// SettingCallbackScale is "3" (满意/基本满意/不满意) or "5" (adds 非常满意, 非常不满意).
+	SettingCallbackScale = "callback.scale"
+	// CallbackLimit is how long after closing the caller must be called back.
+	CallbackLimit = 48 * time.Hour
+)

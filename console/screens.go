@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/store"
 )
 
@@ -184,7 +185,8 @@ type callbackItem struct {
 	O     *fenliu.Order
 	In    *fenliu.Incident
 	Unit  string
-	Phone string // shown to callback staff only
+	Phone string     // shown to callback staff only
+	Due   *time.Time // the callback's own limit
 }
 
 func (s *Server) callbacks(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -206,6 +208,10 @@ func (s *Server) callbacks(w http.ResponseWriter, r *http.Request, sess *session
 			return
 		}
 		it := callbackItem{O: o, In: in, Unit: units[o.UnitID]}
+		if o.ClosedAt != nil {
+			due := o.ClosedAt.Add(app.CallbackLimit)
+			it.Due = &due
+		}
 		if sess.User.Role == fenliu.RoleCallback {
 			it.Phone = in.CallerPhone
 		}
@@ -213,7 +219,12 @@ func (s *Server) callbacks(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	p := s.newPage(r, sess, "", "callbacks")
 	p.Title = p.T("nav.callbacks")
-	p.Data = map[string]any{"Items": items}
+	scale, _ := s.App.DB.Setting(r.Context(), app.SettingCallbackScale)
+	levels := []fenliu.Satisfaction{fenliu.Satisfied, fenliu.BasicSatisfied, fenliu.Unsatisfied}
+	if scale == "5" {
+		levels = []fenliu.Satisfaction{fenliu.VerySatisfied, fenliu.Satisfied, fenliu.BasicSatisfied, fenliu.Unsatisfied, fenliu.VeryUnsatisfied}
+	}
+	p.Data = map[string]any{"Items": items, "Levels": levels}
 	s.render(w, http.StatusOK, "callbacks", p)
 }
 

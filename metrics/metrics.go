@@ -87,7 +87,7 @@ func Membership(f OrderFact, asOf time.Time) Member {
 	}
 	if o.Satisfaction.Valid() {
 		m.Rated = true
-		m.Satisfied = o.Satisfaction == fenliu.Satisfied || o.Satisfaction == fenliu.BasicSatisfied
+		m.Satisfied = o.Satisfaction.Content()
 	}
 	if o.State == fenliu.StateRerouted {
 		// Returned as not the unit's own and re-routed: it counts as
