@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strconv"
 	"time"
@@ -161,7 +162,7 @@ func (a *App) Report(ctx context.Context, actor *fenliu.User, q ReportQuery) (*R
 		q.Location = time.UTC
 	}
 	if q.Weights == nil {
-		q.Weights = metrics.DefaultWeights
+		q.Weights = a.weights(ctx)
 	}
 	if !q.To.After(q.From) {
 		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "to", ZH: "结束时间必须晚于开始时间", EN: "to must be after from"}
@@ -276,4 +277,35 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 		return nil
 	})
 	return out, err
+}
+
+// SettingWeights holds the assessment weights as JSON, e.g. {"sign_for":20,...}.
+const SettingWeights = "assessment.weights"
+
+// weights returns the city's assessment weights, or the defaults.
+func (a *App) weights(ctx context.Context) metrics.Weights {
+	raw, err := a.DB.Setting(ctx, SettingWeights)
+	if err != nil || raw == "" {
+		return metrics.DefaultWeights
+	}
+	var w metrics.Weights
+	if json.Unmarshal([]byte(raw), &w) != nil || len(w) == 0 {
+		return metrics.DefaultWeights
+	}
+	return w
+}
+
+// SetWeights stores the assessment weights (考核权重); unknown rate names
+// and negative weights are refused.
+func (a *App) SetWeights(ctx context.Context, actor *fenliu.User, w metrics.Weights) error {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return err
+	}
+	for name, v := range w {
+		if _, ok := metrics.RateNames[name]; !ok || v < 0 {
+			return fenliu.Errorf(fenliu.EInvalid, "weights", "未知的指标或负权重：%s", "unknown rate or negative weight: %s", name)
+		}
+	}
+	b, _ := json.Marshal(w)
+	return a.DB.SetSettingTx(ctx, SettingWeights, string(b))
 }

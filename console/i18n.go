@@ -211,6 +211,8 @@ var messages = map[string][2]string{
 	"bul.total":            {"全市合计", "City total"},
 	"bul.stored":           {"已生成的通报", "Bulletins made on schedule"},
 	"nav.bulletins":        {"通报", "Bulletins"},
+	"incident.note":        {"记录", "Add note"},
+	"incident.note.hint":   {"三方通话记录、处置备注……", "Three-way call record, remark…"},
 }
 
 // translate returns the message for key in lang ("zh" or "en"), formatted

@@ -27,6 +27,8 @@ func (api *API) configRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/triage", api.auth(api.triage))
 	mux.Handle("PUT /api/v1/routing/mode", api.auth(api.setRouting))
 	mux.Handle("PUT /api/v1/calendar", api.auth(api.setCalendar))
+	mux.Handle("PUT /api/v1/assessment/weights", api.auth(api.setWeights))
+	mux.Handle("GET /api/v1/reports", api.auth(api.report))
 	mux.Handle("PUT /api/v1/limits/{unit_type}", api.auth(api.setLimits))
 	api.noticeRoutes(mux)
 }
@@ -368,4 +370,46 @@ func (api *API) setLimits(w http.ResponseWriter, r *http.Request, u *fenliu.User
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"unit_type": r.PathValue("unit_type"), "limits": lp})
+}
+
+func (api *API) setWeights(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var weights map[string]float64
+	if err := decode(w, r, api.MaxBody, &weights); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if err := api.App.SetWeights(r.Context(), u, weights); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, weights)
+}
+
+// report answers the rates of a window: ?from=&to= (RFC 3339, default the
+// last 30 days), &group=unit|unit_type|category|area|day.
+func (api *API) report(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var page listPage
+	if err := page.parse(r, nil); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	q := app.ReportQuery{From: page.from, To: page.to, GroupBy: r.URL.Query().Get("group")}
+	if q.To.IsZero() {
+		q.To = time.Now()
+	}
+	if q.From.IsZero() {
+		q.From = q.To.Add(-30 * 24 * time.Hour)
+	}
+	switch q.GroupBy {
+	case "", app.ByUnit, app.ByUnitType, app.ByCategory, app.ByArea, app.ByDay:
+	default:
+		api.fail(w, r, &fenliu.Error{Code: fenliu.EInvalid, Field: "group", ZH: "分组必须是 unit、unit_type、category、area 或 day", EN: "group must be unit, unit_type, category, area or day"})
+		return
+	}
+	rep, err := api.App.Report(r.Context(), u, q)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
 }

@@ -202,3 +202,20 @@ func TestCalendarAndLimitsAPI(t *testing.T) {
 		t.Fatalf("unknown type = %d", st)
 	}
 }
+
+func TestReportsAndWeightsAPI(t *testing.T) {
+	w := newAPIWorld(t, storetest.SQLite(t))
+	if st, out := w.do(w.admin, "PUT", "/api/v1/assessment/weights", "application/json", `{"sign_for":50,"satisfaction":50}`); st != 200 {
+		t.Fatalf("weights = %d %v", st, out)
+	}
+	if st, _ := w.do(w.admin, "PUT", "/api/v1/assessment/weights", "application/json", `{"speed":10}`); st != 400 {
+		t.Fatalf("unknown rate = %d", st)
+	}
+	st, out := w.do(w.taker, "GET", "/api/v1/reports?group=unit", "", "")
+	if st != 200 || out["total"] == nil {
+		t.Fatalf("report = %d %v", st, out)
+	}
+	if st, _ := w.do(w.taker, "GET", "/api/v1/reports?group=planet", "", ""); st != 400 {
+		t.Fatalf("bad group = %d", st)
+	}
+}

@@ -295,6 +295,11 @@ func Compute(c *Counts) Rates {
 // 1 − rate. Score = Σ weight × value ÷ Σ weight over defined rates, × 100.
 type Weights map[string]float64
 
+// RateNames are the names Weights may use.
+var RateNames = map[string]bool{"sign_for": true, "sign_for_any": true, "diversion": true, "police_dispatch": true,
+	"feedback": true, "completion": true, "on_time_completion": true, "flow_back": true, "complaint": true,
+	"repeat": true, "satisfaction": true, "solved": true, "mediation": true}
+
 // DefaultWeights follow the published assessments: sign-for, feedback and
 // completion most, then satisfaction, flow-back and complaints.
 var DefaultWeights = Weights{"sign_for": 20, "feedback": 20, "on_time_completion": 25, "satisfaction": 15, "flow_back": 10, "complaint": 10}
