@@ -119,3 +119,25 @@ func AllowedActions(u *User, o *Order) []Action {
 	}
 	return out
 }
+
+// CanSupervise reports whether the user may see supervision screens and
+// send supervision notices and rectification requests.
+func CanSupervise(u *User) error {
+	switch u.Role {
+	case RoleSupervisor, RoleLeader, RoleAdmin:
+		return nil
+	}
+	return forbidden("督办", "supervise", u.Role)
+}
+
+// CanReport reports whether the user may see the rates; unit staff see
+// only their own unit's (the caller restricts the query).
+func CanReport(u *User) error {
+	if u.Role.Valid() {
+		return nil
+	}
+	return forbidden("查看统计", "see reports", u.Role)
+}
+
+// CanCallBack reports whether the user works the callback queue.
+func CanCallBack(u *User) error { return CanAct(u, ActCallback, &Order{}) }

@@ -49,14 +49,13 @@ type Report struct {
 }
 
 func (a *App) canReport(actor *fenliu.User, q *ReportQuery) error {
-	switch actor.Role {
-	case fenliu.RoleLeader, fenliu.RoleSupervisor, fenliu.RoleAdmin, fenliu.RoleLinkageDesk, fenliu.RoleCallTaker, fenliu.RoleCallback:
-		return nil
-	case fenliu.RoleUnitStaff:
-		q.UnitID = actor.UnitID // a unit sees its own rates
-		return nil
+	if err := fenliu.CanReport(actor); err != nil {
+		return err
 	}
-	return &fenliu.Error{Code: fenliu.EForbidden, ZH: "无权查看统计", EN: "may not see reports"}
+	if !fenliu.SeesAllUnits(actor) {
+		q.UnitID = actor.UnitID // a unit sees its own rates
+	}
+	return nil
 }
 
 // names resolves group keys to names.

@@ -161,8 +161,8 @@ func (a *App) notify(n *store.Notice) {
 // SendNotice issues a manual supervision notice or a rectification request
 // to an order's unit; it needs a reply by due.
 func (a *App) SendNotice(ctx context.Context, actor *fenliu.User, orderID int64, kind fenliu.NoticeKind, text string, due time.Time) (*store.Notice, error) {
-	if actor.Role != fenliu.RoleSupervisor && actor.Role != fenliu.RoleAdmin && actor.Role != fenliu.RoleLeader {
-		return nil, &fenliu.Error{Code: fenliu.EForbidden, ZH: "只有督办员和领导可以发督办单", EN: "only supervisors and leaders send notices"}
+	if err := fenliu.CanSupervise(actor); err != nil {
+		return nil, err
 	}
 	if kind != fenliu.NoticeSupervision && kind != fenliu.NoticeRectification {
 		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "kind", ZH: "只能手动发督办单或整改通知", EN: "kind must be supervision or rectification"}

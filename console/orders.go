@@ -192,7 +192,7 @@ func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, sess *session
 	p.Data = map[string]any{"O": o, "Incident": view.Incident, "UnitName": units[o.UnitID],
 		"Actions": fenliu.AllowedActions(sess.User, o), "Timeline": s.timeline(r, p, events),
 		"ShowCaller": fenliu.SeesPersonalData(sess.User), "Units": rerouteTo,
-		"Notices": s.noticeRows(r, sess, store.NoticeFilter{OrderID: o.ID, Limit: 50}), "Supervise": sess.User.Role == fenliu.RoleSupervisor || sess.User.Role == fenliu.RoleLeader || sess.User.Role == fenliu.RoleAdmin}
+		"Notices": s.noticeRows(r, sess, store.NoticeFilter{OrderID: o.ID, Limit: 50}), "Supervise": fenliu.CanSupervise(sess.User) == nil}
 	s.render(w, http.StatusOK, "order", p)
 }
 

@@ -131,8 +131,8 @@ func (s *Server) backTo(w http.ResponseWriter, r *http.Request, def string) {
 }
 
 func (s *Server) supervise(w http.ResponseWriter, r *http.Request, sess *session) {
-	if !(sess.User.Role == fenliu.RoleSupervisor || sess.User.Role == fenliu.RoleLeader || sess.User.Role == fenliu.RoleAdmin) {
-		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EForbidden, ZH: "无权查看督办", EN: "not allowed to see supervision"})
+	if err := fenliu.CanSupervise(sess.User); err != nil {
+		s.fail(w, r, sess, err)
 		return
 	}
 	now := time.Now()
@@ -190,8 +190,8 @@ type callbackItem struct {
 }
 
 func (s *Server) callbacks(w http.ResponseWriter, r *http.Request, sess *session) {
-	if fenliu.CanAct(sess.User, fenliu.ActCallback, &fenliu.Order{}) != nil {
-		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EForbidden, ZH: "无权回访", EN: "not allowed to call back"})
+	if err := fenliu.CanCallBack(sess.User); err != nil {
+		s.fail(w, r, sess, err)
 		return
 	}
 	orders, err := s.App.DB.Orders(r.Context(), store.OrderFilter{States: []fenliu.OrderState{fenliu.StateClosed}, Limit: 100})
