@@ -71,7 +71,7 @@ var (
 )
 
 // Corpus returns every labelled line embedded from triage/corpus/*.jsonl,
-// in file and line order.
+// in file and line order (lines that do not parse are skipped).
 func Corpus() ([]Example, error) {
 	corpusOnce.Do(func() {
 		names, err := fs.Glob(corpusFS, "corpus/*.jsonl")
@@ -86,13 +86,18 @@ func Corpus() ([]Example, error) {
 				corpusErr = err
 				return
 			}
-			exs, err := ReadExamples(f)
-			f.Close()
-			if err != nil {
-				corpusErr = fmt.Errorf("%s: %w", n, err)
-				return
+			// lenient: a broken line (checked by the catalogue's corpus test)
+			// must not take the engine down, so it is skipped
+			sc := bufio.NewScanner(f)
+			sc.Buffer(make([]byte, 1<<20), 1<<20)
+			for sc.Scan() {
+				var ex Example
+				if json.Unmarshal(sc.Bytes(), &ex) != nil || ex.ID == "" || strings.TrimSpace(ex.Text) == "" {
+					continue
+				}
+				corpusAll = append(corpusAll, ex)
 			}
-			corpusAll = append(corpusAll, exs...)
+			f.Close()
 		}
 	})
 	return corpusAll, corpusErr

@@ -78,10 +78,17 @@ type Engine struct {
 var (
 	// policeDoubt: a non-police top answer falls to the police side when
 	// the police-side categories together have at least this probability.
-	policeDoubt = 0.30
+	policeDoubt = 0.5
 	// policeDoubtWeak applies instead when a weak danger cue leans that way.
-	policeDoubtWeak = 0.12
-	epochs          = 10
+	policeDoubtWeak = 0.2
+	// policeKeep: a police-side top answer stands when the police side
+	// together has at least this probability.
+	policeKeep = 0.3
+	// tempOdds: a median training margin makes the winner this many times
+	// as likely as the runner-up (sets the softmax temperature)
+	tempOdds = 100.0
+	epochs   = 8
+	balance  = true
 )
 
 var (
@@ -210,6 +217,26 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 		}
 		addDoc(c.NameZH, i, 0.5)
 	}
+	// Classes with many texts would drown the thin ones: each corpus text
+	// weighs sqrt(median count / its class's count), within [0.5, 2].
+	counts := make([]int, len(e.cats))
+	for _, r := range raw[:nCorpus] {
+		counts[r.class]++
+	}
+	var nonzero []int
+	for _, n := range counts {
+		if n > 0 {
+			nonzero = append(nonzero, n)
+		}
+	}
+	if len(nonzero) > 0 && balance {
+		sort.Ints(nonzero)
+		med := float64(nonzero[len(nonzero)/2])
+		for i := range raw[:nCorpus] {
+			w := math.Sqrt(med / float64(counts[raw[i].class]))
+			raw[i].w *= float32(math.Min(2, math.Max(0.5, w)))
+		}
+	}
 	// Features seen in one corpus text only are dropped (they memorise,
 	// they do not generalise); catalogue texts keep all theirs.
 	ids := map[uint64]int32{}
@@ -233,7 +260,9 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	}
 	e.TrainLen = len(docs)
 	e.model = trainPerceptron(docs, hashes, len(e.cats), e.police, epochs)
+
 	cal := make([][]feature, 0, len(raw))
+
 	for _, r := range raw {
 		fs := make([]feature, len(r.hs))
 		for i, h := range r.hs {
@@ -266,8 +295,8 @@ func (e *Engine) calibrate(docs [][]feature) float32 {
 	if med <= 0 {
 		return 1
 	}
-	// a median training margin maps to about 0.9 against the runner-up
-	return float32(med / math.Log(9))
+	// a median training margin makes the winner 20 times as likely as the runner-up
+	return float32(med / math.Log(tempOdds))
 }
 
 func top2(s []float32) (int, int) {
@@ -368,14 +397,31 @@ func (e *Engine) Classify(s string) Result {
 			break
 		}
 	}
+	doubt := policeDoubt
+	if len(leaning) > 0 {
+		doubt = policeDoubtWeak
+	}
 	switch {
-	case e.police[top]:
 	case len(active) > 0 && bestPol >= 0:
-		rule = "danger_cue"
+		if !e.police[top] {
+			rule = "danger_cue"
+		}
 		chosen = e.cueCategory(active, probs, bestPol)
-	case bestPol >= 0 && (pPolice >= policeDoubt || (len(leaning) > 0 && pPolice >= policeDoubtWeak) || !meaningful):
+	case bestPol >= 0 && !meaningful:
 		rule = "police_side_doubt"
 		chosen = bestPol
+	case e.police[top] && pPolice >= policeKeep:
+		// the model's own police-side answer stands unless the police
+		// side as a whole is unlikely
+	case bestPol >= 0 && pPolice >= doubt:
+		rule = "police_side_doubt"
+		chosen = bestPol
+	default:
+		// the police-side categories together are unlikely: the best
+		// non-police category, even when one police category edges ahead
+		if bestNon := argmax(probs, func(i int) bool { return !e.police[i] }); bestNon >= 0 {
+			chosen = bestNon
+		}
 	}
 	cat := e.cats[chosen]
 	r := Result{
@@ -391,11 +437,14 @@ func (e *Engine) Classify(s string) Result {
 	r.Units = append(r.Units, cat.Units...)
 	if r.Disposition.PoliceSide() {
 		r.Units = e.policeUnits(r.Units, active, leaning, t.runes)
+		// a police matter becomes joint when a danger needs another
+		// emergency service on its own terms (fire, rescue); injuries in
+		// a fight stay police with an ambulance added.
 		if r.Disposition == fenliu.DispPolice {
-			for _, u := range r.Units {
-				if u != fenliu.UTPolice && u.Emergency() {
+			for _, c := range active {
+				switch c.Kind {
+				case CueFire, CueExplosion, CueGas, CueTrapped, CueDrowning, CueSuicide, CueTraffic:
 					r.Disposition = fenliu.DispJoint
-					break
 				}
 			}
 		}
@@ -438,16 +487,17 @@ func (e *Engine) Classify(s string) Result {
 }
 
 // cueCategory picks the police-side category for the active danger cues:
-// the model's best police-side category unless the cues name a better one.
+// the likeliest of the cues' own categories, unless the model is sure of
+// another police-side one.
 func (e *Engine) cueCategory(active []Cue, probs []float64, bestPol int) int {
-	best, bp := bestPol, probs[bestPol]
+	best := -1
 	for _, c := range active {
-		if i, ok := e.cueCat[c.Kind]; ok {
-			// the cue's own category wins unless the model clearly prefers another police one
-			if p := probs[i] * 3; p > bp || bp < 0.05 {
-				best, bp = i, p
-			}
+		if i, ok := e.cueCat[c.Kind]; ok && (best < 0 || probs[i] > probs[best]) {
+			best = i
 		}
+	}
+	if best < 0 || (probs[bestPol] > 3*probs[best] && probs[bestPol] >= 0.3) {
+		return bestPol
 	}
 	return best
 }
@@ -597,7 +647,7 @@ func (e *Engine) explain(t *text, fs []feature, chosen, runnerUp int, rule strin
 			break
 		}
 		w := strings.TrimSpace(t.span(s.a, s.b))
-		if s.b-s.a >= 2 && !contains(rs.Words, w) && !contains(rs.Cues, w) {
+		if s.b-s.a >= 2 && !contains(rs.Words, w) && !contains(rs.Cues, w) && !contains(rs.Denied, w) {
 			rs.Words = append(rs.Words, w)
 		}
 	}

@@ -13,6 +13,10 @@ import (
 var (
 	minGram = 1
 	maxGram = 4
+	// training: a police-side text scored under a non-police category
+	// needs this margin and moves the weights this much more
+	policeMargin float32 = 2
+	policeStep   float32 = 1.5
 )
 
 func hashRunes(seed uint64, rs []rune) uint64 {
@@ -199,7 +203,7 @@ func trainPerceptron(docs []trainDoc, hashes []uint64, classes int, police []boo
 			margin := float32(1)
 			step := d.weight
 			if best >= 0 && police[d.class] && !police[best] {
-				margin, step = 2, step*1.5
+				margin, step = policeMargin, step*policeStep
 			}
 			if best >= 0 && scores[d.class]-bs < margin {
 				for _, f := range d.fs {
