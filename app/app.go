@@ -36,6 +36,9 @@ type App struct {
 	// Notify, if set, is told of every notice after it is committed (the
 	// webhook sender). It must not block.
 	Notify func(*store.Notice)
+	// Location is the city's time zone: report rollups are kept by its days
+	// and months (default UTC).
+	Location *time.Location
 
 	mu      sync.RWMutex
 	catalog *catalog.Catalog // the active matter catalogue

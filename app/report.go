@@ -29,6 +29,7 @@ type ReportQuery struct {
 	Location *time.Location // for ByDay (default UTC)
 	UnitID   int64          // only this unit's orders (unit staff are held to their own)
 	Weights  metrics.Weights
+	Live     bool // count everything from the orders, ignoring the rollups
 }
 
 // ReportRow is one group's counts, rates and assessment score.
@@ -46,6 +47,8 @@ type Report struct {
 	Query ReportQuery  `json:"-"`
 	Total ReportRow    `json:"total"`
 	Rows  []*ReportRow `json:"rows"`
+	// RollupPeriods is how many days and months came from the rollups.
+	RollupPeriods int `json:"rollup_periods"`
 }
 
 func (a *App) canReport(actor *fenliu.User, q *ReportQuery) error {
@@ -180,33 +183,25 @@ func (a *App) Report(ctx context.Context, actor *fenliu.User, q ReportQuery) (*R
 		}
 		return r
 	}
-	err = a.DB.ReportOrders(ctx, q.From, q.To, func(o *store.ReportOrder) error {
-		if q.UnitID != 0 && o.Order.UnitID != q.UnitID {
-			return nil
+	spans := []span{{from: q.From, to: q.To}}
+	if !q.Live {
+		if spans, err = a.plan(ctx, q, n); err != nil {
+			return nil, err
 		}
-		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
-		rep.Total.Counts.AddOrder(f, q.AsOf)
-		if q.GroupBy != "" {
-			k, name := n.key(q.GroupBy, o.Order.UnitID, o.UnitType, o.Category, o.AreaID, o.Order.DispatchedAt, q.Location)
-			row(k, name).Counts.AddOrder(f, q.AsOf)
+	}
+	for _, s := range spans {
+		if s.period != "" {
+			rep.RollupPeriods++
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := a.fromRollups(ctx, q, n, spans, &rep.Total.Counts, row); err != nil {
 		return nil, err
 	}
-	if q.UnitID == 0 { // incident rates belong to the city, not to one unit
-		err = a.DB.ReportIncidents(ctx, q.From, q.To, func(in *store.ReportIncident) error {
-			f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
-			rep.Total.Counts.AddIncident(f)
-			if q.GroupBy == ByCategory || q.GroupBy == ByArea || q.GroupBy == ByDay {
-				k, name := n.key(q.GroupBy, 0, "", in.Category, in.AreaID, in.ReceivedAt, q.Location)
-				row(k, name).Counts.AddIncident(f)
+	for _, s := range spans {
+		if s.period == "" {
+			if err := a.countLive(ctx, q, n, s.from, s.to, &rep.Total.Counts, row); err != nil {
+				return nil, err
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
 	}
 	rep.Total.Rates = metrics.Compute(&rep.Total.Counts)
@@ -236,6 +231,41 @@ func (a *App) Report(ctx context.Context, actor *fenliu.User, q ReportQuery) (*R
 	return rep, nil
 }
 
+// countLive counts [from, to) of a report straight from the orders and
+// incidents.
+func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to time.Time, total *metrics.Counts, row func(key, name string) *ReportRow) error {
+	err := a.DB.ReportOrders(ctx, from, to, q.UnitID, func(o *store.ReportOrder) error {
+		if q.UnitID != 0 && o.Order.UnitID != q.UnitID {
+			return nil
+		}
+		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
+		total.AddOrder(f, q.AsOf)
+		if q.GroupBy != "" {
+			k, name := n.key(q.GroupBy, o.Order.UnitID, o.UnitType, o.Category, o.AreaID, o.Order.DispatchedAt, q.Location)
+			row(k, name).Counts.AddOrder(f, q.AsOf)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if q.UnitID == 0 { // incident rates belong to the city, not to one unit
+		err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
+			f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
+			total.AddIncident(f)
+			if q.GroupBy == ByCategory || q.GroupBy == ByArea || q.GroupBy == ByDay {
+				k, name := n.key(q.GroupBy, 0, "", in.Category, in.AreaID, in.ReceivedAt, q.Location)
+				row(k, name).Counts.AddIncident(f)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // DrillDown returns the orders behind a number of a report: the numerator
 // (part "num") or denominator ("den") of an order rate, within one group.
 func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, rate, part, key string, limit int) ([]*fenliu.Order, error) {
@@ -261,7 +291,7 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 		return nil, err
 	}
 	var out []*fenliu.Order
-	err = a.DB.ReportOrders(ctx, q.From, q.To, func(o *store.ReportOrder) error {
+	err = a.DB.ReportOrders(ctx, q.From, q.To, q.UnitID, func(o *store.ReportOrder) error {
 		if (q.UnitID != 0 && o.Order.UnitID != q.UnitID) || len(out) >= limit {
 			return nil
 		}

@@ -235,7 +235,10 @@ func (a *App) Notices(ctx context.Context, actor *fenliu.User, f store.NoticeFil
 // RunScheduler fires due timers until ctx ends: at the next due time, and
 // at least every interval (so timers armed by another server are seen).
 func (a *App) RunScheduler(ctx context.Context, interval time.Duration, loc *time.Location, log func(error)) {
-	lastBulletins := time.Time{}
+	lastBulletins, lastRollups := time.Time{}, time.Time{}
+	if a.Location == nil {
+		a.Location = loc
+	}
 	for {
 		if _, err := a.FireDue(ctx, a.now()); err != nil && ctx.Err() == nil && log != nil {
 			log(err)
@@ -245,6 +248,12 @@ func (a *App) RunScheduler(ctx context.Context, interval time.Duration, loc *tim
 				log(err)
 			}
 			lastBulletins = a.now()
+		}
+		if a.now().Sub(lastRollups) > 5*time.Minute {
+			if _, err := a.RefreshRollups(ctx); err != nil && ctx.Err() == nil && log != nil {
+				log(err)
+			}
+			lastRollups = a.now()
 		}
 		wait := interval
 		if next, err := a.DB.NextTimer(ctx); err == nil && !next.IsZero() {

@@ -51,7 +51,10 @@ type Counts struct {
 	MediationCalled    int `json:"mediation_called_back"`
 	MediationSucceeded int `json:"mediation_succeeded"`
 
-	signMin, feedbackMin, closeMin []float64
+	sign, feedback, close durations
+	// Pending flips (unix ms) of orders whose feedback or close limit had
+	// not yet passed when they were counted: see AddOrderPending and Settle.
+	fbFlips, clFlips []int64
 }
 
 // Member says which numerators and denominators one order belongs to, as
@@ -137,15 +140,77 @@ func (c *Counts) AddOrder(f OrderFact, asOf time.Time) {
 	inc(m.MediationCalled, &c.MediationCalled)
 	inc(m.MediationSucceeded, &c.MediationSucceeded)
 	if m.Signed {
-		c.signMin = append(c.signMin, o.SignedAt.Sub(o.DispatchedAt).Minutes())
+		c.sign.add(o.SignedAt.Sub(o.DispatchedAt))
 	}
 	if o.FeedbackAt != nil && o.State != fenliu.StateRerouted {
-		c.feedbackMin = append(c.feedbackMin, o.FeedbackAt.Sub(o.DispatchedAt).Minutes())
+		c.feedback.add(o.FeedbackAt.Sub(o.DispatchedAt))
 	}
 	if m.Closed {
-		c.closeMin = append(c.closeMin, o.ClosedAt.Sub(o.DispatchedAt).Minutes())
+		c.close.add(o.ClosedAt.Sub(o.DispatchedAt))
 	}
 }
+
+// Pending returns the times after asOf at which an order, if nothing more
+// happens to it, falls due for feedback or for closing (nil if it will not:
+// it already has, or has no limit, or is not assessed for it). Membership
+// changes with the clock only at these times; any other change is an event
+// on the order.
+func Pending(f OrderFact, asOf time.Time) (feedback, close *time.Time) {
+	o := f.Order
+	if o.State == fenliu.StateCancelled || o.State == fenliu.StateRerouted {
+		return nil, nil
+	}
+	if o.FeedbackAt == nil && o.FeedbackDue != nil && asOf.Before(*o.FeedbackDue) {
+		feedback = o.FeedbackDue
+	}
+	if o.ClosedAt == nil && o.CloseDue != nil && asOf.Before(*o.CloseDue) {
+		close = o.CloseDue
+	}
+	return feedback, close
+}
+
+// AddOrderPending folds one order in as AddOrder does and also remembers
+// when it will fall due later, so that the counts can be carried forward to
+// any later time with Settle. The report rollups are built with it.
+func (c *Counts) AddOrderPending(f OrderFact, asOf time.Time) {
+	c.AddOrder(f, asOf)
+	fb, cl := Pending(f, asOf)
+	if fb != nil {
+		c.fbFlips = append(c.fbFlips, fb.UnixMilli())
+	}
+	if cl != nil {
+		c.clFlips = append(c.clFlips, cl.UnixMilli())
+	}
+}
+
+// Settle carries the counts forward to asOf: every pending limit that has
+// passed by then moves its order into the feedback-due or close-due
+// denominator (without feedback or closing, since nothing happened), exactly
+// as AddOrder at asOf would have counted it.
+func (c *Counts) Settle(asOf time.Time) {
+	t := asOf.UnixMilli()
+	keep := c.fbFlips[:0]
+	for _, x := range c.fbFlips {
+		if x <= t {
+			c.FeedbackDue++
+		} else {
+			keep = append(keep, x)
+		}
+	}
+	c.fbFlips = keep
+	keep = c.clFlips[:0]
+	for _, x := range c.clFlips {
+		if x <= t {
+			c.CloseDue++
+		} else {
+			keep = append(keep, x)
+		}
+	}
+	c.clFlips = keep
+}
+
+// Pendings is how many pending limits the counts still carry.
+func (c *Counts) Pendings() int { return len(c.fbFlips) + len(c.clFlips) }
 
 // RateMembers names, for each order rate, its numerator and denominator
 // memberships (for drill-down: "the orders behind this number").
@@ -202,9 +267,20 @@ func (c *Counts) Merge(o *Counts) {
 	c.Solved += o.Solved
 	c.MediationCalled += o.MediationCalled
 	c.MediationSucceeded += o.MediationSucceeded
-	c.signMin = append(c.signMin, o.signMin...)
-	c.feedbackMin = append(c.feedbackMin, o.feedbackMin...)
-	c.closeMin = append(c.closeMin, o.closeMin...)
+	c.sign.merge(&o.sign)
+	c.feedback.merge(&o.feedback)
+	c.close.merge(&o.close)
+	c.fbFlips = append(c.fbFlips, o.fbFlips...)
+	c.clFlips = append(c.clFlips, o.clFlips...)
+}
+
+// Clone returns a deep copy.
+func (c *Counts) Clone() *Counts {
+	n := *c
+	n.sign, n.feedback, n.close = c.sign.clone(), c.feedback.clone(), c.close.clone()
+	n.fbFlips = append([]int64(nil), c.fbFlips...)
+	n.clFlips = append([]int64(nil), c.clFlips...)
+	return &n
 }
 
 // Rate is a ratio that may be undefined (no denominator).
@@ -230,22 +306,91 @@ type Duration struct {
 	P90  *float64 `json:"p90_minutes"`
 }
 
-func summarise(xs []float64) Duration {
-	d := Duration{N: len(xs)}
-	if len(xs) == 0 {
-		return d
+// durations keeps times in minutes as a count, an exact sum and a histogram
+// whose buckets are whole minutes below two hours, five minutes below a
+// day, half hours below a week and six hours beyond. Histograms add up, so
+// a percentile over a year is the merge of its days.
+type durations struct {
+	N     int
+	SumMS int64         // exact, so that sums in any order agree
+	H     map[int32]int // bucket (minutes, rounded down) → count
+}
+
+// Bucket rounds a time in minutes down to the resolution percentiles are
+// kept at.
+func Bucket(min float64) int32 {
+	switch {
+	case min <= 0:
+		return 0
+	case min < 120:
+		return int32(math.Floor(min))
+	case min < 1440:
+		return int32(math.Floor(min/5) * 5)
+	case min < 10080:
+		return int32(math.Floor(min/30) * 30)
+	case min < 1e8:
+		return int32(math.Floor(min/360) * 360)
 	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	sum := 0.0
-	for _, x := range s {
-		sum += x
+	return int32(math.Floor(1e8/360) * 360)
+}
+
+func (d *durations) add(t time.Duration) {
+	if d.H == nil {
+		d.H = map[int32]int{}
 	}
-	mean := sum / float64(len(s))
-	// Nearest-rank percentile.
-	p90 := s[int(math.Ceil(0.9*float64(len(s))))-1]
-	d.Mean, d.P90 = &mean, &p90
-	return d
+	d.N++
+	d.SumMS += t.Milliseconds()
+	d.H[Bucket(t.Minutes())]++
+}
+
+func (d *durations) merge(o *durations) {
+	if o.N == 0 {
+		return
+	}
+	if d.H == nil {
+		d.H = make(map[int32]int, len(o.H))
+	}
+	d.N += o.N
+	d.SumMS += o.SumMS
+	for k, v := range o.H {
+		d.H[k] += v
+	}
+}
+
+func (d durations) clone() durations {
+	n := durations{N: d.N, SumMS: d.SumMS}
+	if d.H != nil {
+		n.H = make(map[int32]int, len(d.H))
+		for k, v := range d.H {
+			n.H[k] = v
+		}
+	}
+	return n
+}
+
+func summarise(d durations) Duration {
+	out := Duration{N: d.N}
+	if d.N == 0 {
+		return out
+	}
+	mean := float64(d.SumMS) / 60000 / float64(d.N)
+	keys := make([]int32, 0, len(d.H))
+	for k := range d.H {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	// Nearest-rank percentile, at the histogram's resolution.
+	rank, seen := int(math.Ceil(0.9*float64(d.N))), 0
+	p90 := 0.0
+	for _, k := range keys {
+		seen += d.H[k]
+		if seen >= rank {
+			p90 = float64(k)
+			break
+		}
+	}
+	out.Mean, out.P90 = &mean, &p90
+	return out
 }
 
 // Rates are the assessed rates, each with its numerator and denominator.
@@ -284,9 +429,9 @@ func Compute(c *Counts) Rates {
 		Satisfaction:     ratio(c.Satisfied, c.Rated),
 		Solved:           ratio(c.Solved, c.CalledBack),
 		Mediation:        ratio(c.MediationSucceeded, c.MediationCalled),
-		TimeToSign:       summarise(c.signMin),
-		TimeToFeedback:   summarise(c.feedbackMin),
-		TimeToClose:      summarise(c.closeMin),
+		TimeToSign:       summarise(c.sign),
+		TimeToFeedback:   summarise(c.feedback),
+		TimeToClose:      summarise(c.close),
 	}
 }
 
@@ -312,7 +457,13 @@ func Score(r Rates, w Weights) *float64 {
 		"complaint": r.Complaint, "repeat": r.Repeat, "satisfaction": r.Satisfaction, "solved": r.Solved, "mediation": r.Mediation}
 	lowerIsBetter := map[string]bool{"flow_back": true, "complaint": true, "police_dispatch": true, "repeat": true}
 	var sum, wsum float64
-	for name, weight := range w {
+	names := make([]string, 0, len(w))
+	for name := range w {
+		names = append(names, name)
+	}
+	sort.Strings(names) // a fixed order: the same rates give the same score to the last digit
+	for _, name := range names {
+		weight := w[name]
 		rate, ok := get[name]
 		if !ok || rate.Value == nil || weight <= 0 {
 			continue

@@ -229,7 +229,7 @@ func joinOr(conds []string) string {
 
 // SetRepeat links an incident to the earlier one it repeats.
 func (q *Q) SetRepeat(ctx context.Context, id, of int64) error {
-	_, err := q.exec(ctx, `UPDATE incidents SET repeat_of = ? WHERE id = ?`, of, id)
+	_, err := q.exec(ctx, `UPDATE incidents SET repeat_of = ?, changed_at = created_at WHERE id = ?`, of, id)
 	return err
 }
 

@@ -129,6 +129,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	// Deadlines are in the database: the scheduler re-arms them at start
 	// and fires each exactly once, even with several servers.
+	a.Location = web.Opts.Location // report rollups are kept by the city's days
 	go a.RunScheduler(ctx, 30*time.Second, web.Opts.Location, func(err error) { log.Error("scheduler", "err", err) })
 	mux := http.NewServeMux()
 	httpapi.New(a, log).Routes(mux)

@@ -1,0 +1,139 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/store"
+	"github.com/fenliu/fenliu/store/storetest"
+)
+
+// TestRollupsMatchLive: a report answered from the rollups is the report
+// counted live from the orders — before and after a refresh, after changes
+// the rollups have not seen yet, and as the clock moves past pending limits.
+func TestRollupsMatchLive(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cst := time.FixedZone("CST", 8*3600)
+		now := time.Date(2026, 11, 20, 15, 30, 0, 0, cst)
+		a := app.New(db)
+		a.Location = cst
+		if _, err := demo.Load(ctx, a, now, 160, 3); err != nil {
+			t.Fatal(err)
+		}
+		clock := now
+		a.Now = func() time.Time { return clock }
+		leader := &fenliu.User{ID: 1, Role: fenliu.RoleLeader}
+		type query struct {
+			name     string
+			from, to time.Time
+			unit     int64
+		}
+		units, _ := db.Units(ctx)
+		var unitID int64
+		for _, u := range units {
+			if os, _ := db.Orders(ctx, store.OrderFilter{UnitID: u.ID, Limit: 5}); len(os) >= 5 {
+				unitID = u.ID
+				break
+			}
+		}
+		check := func(stage string, wantRollups bool) {
+			t.Helper()
+			queries := []query{
+				{"last 30 days", clock.Add(-30 * 24 * time.Hour), clock.Add(time.Minute), 0},
+				{"October and November", time.Date(2026, 10, 1, 0, 0, 0, 0, cst), time.Date(2026, 12, 1, 0, 0, 0, 0, cst), 0},
+				{"whole days", time.Date(2026, 11, 3, 0, 0, 0, 0, cst), time.Date(2026, 11, 17, 0, 0, 0, 0, cst), 0},
+				{"one unit", clock.Add(-40 * 24 * time.Hour), clock, unitID},
+			}
+			used := 0
+			for _, qq := range queries {
+				for _, g := range []string{"", app.ByUnit, app.ByUnitType, app.ByCategory, app.ByArea, app.ByDay} {
+					for _, asOf := range []time.Time{clock, clock.Add(72 * time.Hour)} {
+						actor := leader
+						if qq.unit != 0 {
+							actor = &fenliu.User{ID: 2, Role: fenliu.RoleUnitStaff, UnitID: qq.unit}
+						}
+						q := app.ReportQuery{From: qq.from, To: qq.to, AsOf: asOf, GroupBy: g, Location: cst}
+						got, err := a.Report(ctx, actor, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						q.Live = true
+						want, err := a.Report(ctx, actor, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						used += got.RollupPeriods
+						gj, _ := json.Marshal(struct {
+							T app.ReportRow
+							R []*app.ReportRow
+						}{got.Total, got.Rows})
+						wj, _ := json.Marshal(struct {
+							T app.ReportRow
+							R []*app.ReportRow
+						}{want.Total, want.Rows})
+						if string(gj) != string(wj) {
+							i := 0
+							for i < len(gj) && i < len(wj) && gj[i] == wj[i] {
+								i++
+							}
+							lo := max(0, i-300)
+							t.Fatalf("%s: %s by %q as of %s: rollups (%d periods) differ from live at byte %d:\n…%s\n…%s",
+								stage, qq.name, g, asOf.Format(time.RFC3339), got.RollupPeriods, i, gj[lo:min(len(gj), i+100)], wj[lo:min(len(wj), i+100)])
+						}
+					}
+				}
+			}
+			if wantRollups && used == 0 {
+				t.Errorf("%s: no report used the rollups", stage)
+			} else if !wantRollups && used != 0 {
+				t.Errorf("%s: %d rollup periods used before any were built", stage, used)
+			}
+		}
+		check("before any refresh", false)
+		n, err := a.RefreshRollups(ctx)
+		if err != nil || n < 20 {
+			t.Fatalf("refresh built %d periods: %v", n, err)
+		}
+		check("after the refresh", true)
+		if again, _ := a.RefreshRollups(ctx); again != 0 {
+			t.Errorf("a second refresh with no change rebuilt %d periods", again)
+		}
+
+		// Changes the rollups have not seen: a complaint on an old order, a
+		// decision changed on an old incident.
+		clock = clock.Add(10 * time.Minute)
+		old, err := db.Orders(ctx, store.OrderFilter{To: now.Add(-8 * 24 * time.Hour), Limit: 3})
+		if err != nil || len(old) < 3 {
+			t.Fatalf("old orders: %v %v", old, err)
+		}
+		for _, o := range old[:2] {
+			o.Complaint, o.UpdatedAt = true, clock
+			if err := db.Tx(ctx, func(q *store.Q) error { return q.UpdateOrder(ctx, o, o.Version) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in, err := db.Incident(ctx, old[2].IncidentID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Category, in.DecidedAt = "city_appearance.garbage", &clock
+		if err := db.Tx(ctx, func(q *store.Q) error { return q.UpdateDecision(ctx, in, in.Version) }); err != nil {
+			t.Fatal(err)
+		}
+		check("after unseen changes", true)
+		// The clock moves past limits that were pending when the rollups
+		// were built.
+		clock = clock.Add(6 * 24 * time.Hour)
+		check("six days later", true)
+		if n, err := a.RefreshRollups(ctx); err != nil || n == 0 {
+			t.Fatalf("refresh after changes built %d: %v", n, err)
+		}
+		check("after the second refresh", true)
+	})
+}
