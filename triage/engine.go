@@ -25,18 +25,21 @@ import (
 
 // Result is the engine's answer for one text.
 type Result struct {
-	Disposition    fenliu.Disposition `json:"disposition"`
-	Category       string             `json:"category"`
-	CategoryZH     string             `json:"category_zh"`
-	CategoryEN     string             `json:"category_en"`
-	Units          []fenliu.UnitType  `json:"units"` // ranked, lead first; police-side answers include police
-	Hotline        string             `json:"hotline"`
-	Confidence     float64            `json:"confidence"` // 0..1
-	Reason         Reason             `json:"reason"`
-	Script         string             `json:"script,omitempty"` // read to a redirected caller
-	AutoDispatch   bool               `json:"auto_dispatch,omitempty"`
-	Alternatives   []Alternative      `json:"alternatives"`
-	CatalogVersion string             `json:"catalog_version"`
+	Disposition fenliu.Disposition `json:"disposition"`
+	Category    string             `json:"category"`
+	CategoryZH  string             `json:"category_zh"`
+	CategoryEN  string             `json:"category_en"`
+	Units       []fenliu.UnitType  `json:"units"` // ranked, lead first; police-side answers include police
+	// Candidates are the lead units of the next likeliest categories, for
+	// the call-taker to pick instead; they are not routed.
+	Candidates     []fenliu.UnitType `json:"candidates,omitempty"`
+	Hotline        string            `json:"hotline"`
+	Confidence     float64           `json:"confidence"` // 0..1
+	Reason         Reason            `json:"reason"`
+	Script         string            `json:"script,omitempty"` // read to a redirected caller
+	AutoDispatch   bool              `json:"auto_dispatch,omitempty"`
+	Alternatives   []Alternative     `json:"alternatives"`
+	CatalogVersion string            `json:"catalog_version"`
 }
 
 // Reason says why: the words of the text that decided it (as the caller
@@ -66,6 +69,7 @@ type Engine struct {
 	cats     []*catalog.Category
 	police   []bool
 	model    *model
+	cos      *cosModel
 	kw       *phraseIndex
 	cueCat   map[CueKind]int // a catalogue category for each kind of danger
 	anyPol   int             // fallback police category
@@ -81,6 +85,8 @@ var (
 	policeDoubt = 0.5
 	// policeDoubtWeak applies instead when a weak danger cue leans that way.
 	policeDoubtWeak = 0.2
+	// policeDoubtTwo applies when two or more weak danger cues lean that way.
+	policeDoubtTwo = 0.05
 	// policeKeep: a police-side top answer stands when the police side
 	// together has at least this probability.
 	policeKeep = 0.3
@@ -89,6 +95,8 @@ var (
 	tempOdds = 100.0
 	epochs   = 8
 	balance  = true
+	// minDF: a corpus text's feature is kept if this many texts have it
+	minDF int32 = 2
 )
 
 var (
@@ -245,7 +253,7 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	for di, r := range raw {
 		fs := make([]int32, 0, len(r.hs))
 		for _, h := range r.hs {
-			if df[h] < 2 && di < nCorpus {
+			if df[h] < minDF && di < nCorpus {
 				continue
 			}
 			id, ok := ids[h]
@@ -260,6 +268,9 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	}
 	e.TrainLen = len(docs)
 	e.model = trainPerceptron(docs, hashes, len(e.cats), e.police, epochs)
+	if cosMix != 0 {
+		e.cos = trainCos(docs, hashes, len(e.cats))
+	}
 
 	cal := make([][]feature, 0, len(raw))
 
@@ -277,13 +288,19 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	return e, nil
 }
 
+// score adds up the models' scores of each category.
+func (e *Engine) score(fs []feature, out []float32) {
+	e.model.scores(fs, out)
+	e.cos.addScores(fs, out, float32(cosMix))
+}
+
 // calibrate picks the softmax temperature from the typical winning margin
 // on the training texts, so probabilities are neither flat nor all 1.
 func (e *Engine) calibrate(docs [][]feature) float32 {
 	scores := make([]float32, len(e.cats))
 	var margins []float64
 	for i := 0; i < len(docs); i += 1 + len(docs)/2000 {
-		e.model.scores(docs[i], scores)
+		e.score(docs[i], scores)
 		a, b := top2(scores)
 		margins = append(margins, float64(scores[a]-scores[b]))
 	}
@@ -332,6 +349,12 @@ func containsUnit(us []fenliu.UnitType, u fenliu.UnitType) bool {
 	return false
 }
 
+// Ranked returns the units in rank order: the answer's own, then the
+// candidates (the contract's "units").
+func (r *Result) Ranked() []fenliu.UnitType {
+	return append(append([]fenliu.UnitType{}, r.Units...), r.Candidates...)
+}
+
 // Catalog returns the engine's catalogue.
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
 
@@ -348,7 +371,7 @@ func (e *Engine) Classify(s string) Result {
 	t := normalize(s)
 	cues := findCues(t)
 	sc.fs = e.extract(t, cues, sc.fs)
-	e.model.scores(sc.fs, sc.scores)
+	e.score(sc.fs, sc.scores)
 	scores := sc.scores
 
 	// probabilities
@@ -398,7 +421,16 @@ func (e *Engine) Classify(s string) Result {
 		}
 	}
 	doubt := policeDoubt
-	if len(leaning) > 0 {
+	kinds := map[CueKind]bool{}
+	for _, c := range leaning {
+		if !c.Hypo {
+			kinds[c.Kind] = true
+		}
+	}
+	switch {
+	case len(kinds) >= 2:
+		doubt = policeDoubtTwo // several weak signs of danger together
+	case len(leaning) > 0:
 		doubt = policeDoubtWeak
 	}
 	switch {
@@ -450,13 +482,13 @@ func (e *Engine) Classify(s string) Result {
 		}
 		r.Hotline, r.Script, r.AutoDispatch = "", "", false
 	} else {
-		// other likely categories' lead units, as assisting candidates
-		for _, a := range rankedBy(probs, 4) {
-			if a == chosen || e.police[a] || probs[a] < 0.25*probs[chosen] || len(r.Units) >= 3 {
+		// the next likeliest categories' lead units, as candidates
+		for _, a := range rankedBy(probs, 8) {
+			if a == chosen || e.police[a] || len(r.Units)+len(r.Candidates) >= 3 {
 				continue
 			}
-			if u := e.cats[a].Units[0]; !containsUnit(r.Units, u) {
-				r.Units = append(r.Units, u)
+			if u := e.cats[a].Units[0]; !containsUnit(r.Units, u) && !containsUnit(r.Candidates, u) {
+				r.Candidates = append(r.Candidates, u)
 			}
 		}
 	}

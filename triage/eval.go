@@ -48,6 +48,7 @@ func Evaluate(e *Engine, exs []Example) *Metrics {
 }
 
 func (m *Metrics) add(ex Example, r Result) {
+	r.Units = r.Ranked()
 	m.N++
 	dispOK := r.Disposition == ex.Disposition
 	if dispOK {

@@ -100,7 +100,7 @@ func classifyLine(eng *triage.Engine, line []byte, withReason bool) any {
 		return classifyErr{req.ID, "no text"}
 	}
 	res := eng.Classify(*req.Text)
-	o := classifyOut{ID: req.ID, Disposition: res.Disposition, Units: res.Units, Hotline: res.Hotline, Category: res.Category, Confidence: res.Confidence}
+	o := classifyOut{ID: req.ID, Disposition: res.Disposition, Units: res.Ranked(), Hotline: res.Hotline, Category: res.Category, Confidence: res.Confidence}
 	if withReason {
 		o.Reason = &res.Reason
 	}
