@@ -69,7 +69,6 @@ type Engine struct {
 	cats     []*catalog.Category
 	police   []bool
 	model    *model
-	cos      *cosModel
 	kw       *phraseIndex
 	cueCat   map[CueKind]int // a catalogue category for each kind of danger
 	anyPol   int             // fallback police category
@@ -93,7 +92,7 @@ var (
 	// tempOdds: a median training margin makes the winner this many times
 	// as likely as the runner-up (sets the softmax temperature)
 	tempOdds = 100.0
-	epochs   = 8
+	epochs   = 3
 	balance  = true
 	// minDF: a corpus text's feature is kept if this many texts have it
 	minDF int32 = 2
@@ -268,9 +267,7 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	}
 	e.TrainLen = len(docs)
 	e.model = trainPerceptron(docs, hashes, len(e.cats), e.police, epochs)
-	if cosMix != 0 {
-		e.cos = trainCos(docs, hashes, len(e.cats))
-	}
+	e.model.addCentroids(docs, len(hashes), len(e.cats))
 
 	cal := make([][]feature, 0, len(raw))
 
@@ -283,24 +280,20 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	}
 	e.temp = e.calibrate(cal)
 	e.pool.New = func() any {
-		return &scratch{scores: make([]float32, len(e.cats)), fs: make([]feature, 0, 512)}
+		return &scratch{scores: make([]float32, len(e.cats)), acc: make([]float32, len(e.cats)), fs: make([]feature, 0, 512),
+			seen: make([]uint32, len(e.model.pStart))}
 	}
 	return e, nil
-}
-
-// score adds up the models' scores of each category.
-func (e *Engine) score(fs []feature, out []float32) {
-	e.model.scores(fs, out)
-	e.cos.addScores(fs, out, float32(cosMix))
 }
 
 // calibrate picks the softmax temperature from the typical winning margin
 // on the training texts, so probabilities are neither flat nor all 1.
 func (e *Engine) calibrate(docs [][]feature) float32 {
-	scores := make([]float32, len(e.cats))
+	scores, acc := make([]float32, len(e.cats)), make([]float32, len(e.cats))
 	var margins []float64
 	for i := 0; i < len(docs); i += 1 + len(docs)/2000 {
-		e.score(docs[i], scores)
+		e.model.resolve(docs[i])
+		e.model.scores(docs[i], scores, acc)
 		a, b := top2(scores)
 		margins = append(margins, float64(scores[a]-scores[b]))
 	}
@@ -359,8 +352,10 @@ func (r *Result) Ranked() []fenliu.UnitType {
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
 
 type scratch struct {
-	scores []float32
-	fs     []feature
+	scores, acc []float32
+	fs          []feature
+	seen        []uint32 // per feature id: the gen that last saw it
+	gen         uint32
 }
 
 // Classify answers one text. It never fails: an empty or meaningless text
@@ -370,8 +365,12 @@ func (e *Engine) Classify(s string) Result {
 	defer e.pool.Put(sc)
 	t := normalize(s)
 	cues := findCues(t)
-	sc.fs = e.extract(t, cues, sc.fs)
-	e.score(sc.fs, sc.scores)
+	if sc.gen++; sc.gen == 0 {
+		clear(sc.seen)
+		sc.gen = 1
+	}
+	sc.fs = e.extractKnown(t, cues, sc.fs, sc.seen, sc.gen)
+	norm := e.model.scores(sc.fs, sc.scores, sc.acc)
 	scores := sc.scores
 
 	// probabilities
@@ -415,7 +414,7 @@ func (e *Engine) Classify(s string) Result {
 	chosen := top
 	meaningful := false
 	for _, f := range sc.fs {
-		if _, ok := e.model.index[f.h]; ok && f.h != biasFeature {
+		if f.h != biasFeature && e.model.known(f) {
 			meaningful = true
 			break
 		}
@@ -514,7 +513,7 @@ func (e *Engine) Classify(s string) Result {
 	if chosen == top {
 		_, runnerUp = top2(scores)
 	}
-	r.Reason = e.explain(t, sc.fs, chosen, runnerUp, rule, active, leaning, denied, &r, probs[top], top)
+	r.Reason = e.explain(t, sc.fs, norm, chosen, runnerUp, rule, active, leaning, denied, &r, probs[top], top)
 	return r
 }
 
@@ -621,7 +620,7 @@ func unitNames(us []fenliu.UnitType, zh bool) string {
 }
 
 // explain finds the words that decided the answer and writes the sentences.
-func (e *Engine) explain(t *text, fs []feature, chosen, runnerUp int, rule string, active, leaning, denied []Cue, r *Result, pTop float64, top int) Reason {
+func (e *Engine) explain(t *text, fs []feature, norm float32, chosen, runnerUp int, rule string, active, leaning, denied []Cue, r *Result, pTop float64, top int) Reason {
 	rs := Reason{Rule: rule, Words: []string{}, Cues: []string{}}
 	seenKind := map[CueKind]bool{}
 	for _, c := range append(append([]Cue{}, active...), leaning...) {
@@ -645,12 +644,14 @@ func (e *Engine) explain(t *text, fs []feature, chosen, runnerUp int, rule strin
 	}
 	var spans []span
 	for _, f := range fs {
-		if f.a < 0 {
-			continue
+		if f.a < 0 || f.b-f.a < 2 {
+			continue // single characters never make a word of the reason
 		}
-		d := e.model.weight(f.h, chosen)
+		var d float32
 		if runnerUp != chosen {
-			d -= e.model.weight(f.h, runnerUp)
+			d = e.model.lift(f, chosen, runnerUp, norm)
+		} else {
+			d = e.model.lift(f, chosen, -1, norm)
 		}
 		if d > 0 {
 			spans = append(spans, span{int(f.a), int(f.b), d})

@@ -16,7 +16,10 @@ var (
 	// training: a police-side text scored under a non-police category
 	// needs this margin and moves the weights this much more
 	policeMargin float32 = 2
-	policeStep   float32 = 1.5
+	// pPrune drops averaged weights smaller than it: they decide nothing
+	// and the model stays small enough for the processor's cache.
+	pPrune     float32 = 0.3
+	policeStep float32 = 1.5
 )
 
 func hashRunes(seed uint64, rs []rune) uint64 {
@@ -50,14 +53,15 @@ var biasFeature = hashString(seedBias, "bias")
 // (normalised rune span), for explaining a decision.
 type feature struct {
 	h    uint64
-	a, b int32
+	a, b int32 // where in the text (runes), or -1
+	id   int32 // the model's feature id once resolved, -1 if unknown
 }
 
 // extract returns the features of t (deduplicated, first occurrence kept).
 func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 	rs := t.runes
 	out := buf[:0]
-	out = append(out, feature{biasFeature, -1, -1})
+	out = append(out, feature{biasFeature, -1, -1, -1})
 	for i := range rs {
 		if rs[i] == ' ' {
 			continue
@@ -70,11 +74,11 @@ func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 			if n == 1 && rs[i] < 0x2E80 {
 				continue
 			}
-			out = append(out, feature{hashRunes(uint64(n), rs[i:i+n]), int32(i), int32(i + n)})
+			out = append(out, feature{hashRunes(uint64(n), rs[i:i+n]), int32(i), int32(i + n), -1})
 		}
 	}
 	for _, k := range e.kw.find(rs) {
-		out = append(out, feature{hashString(seedKeyword, k.phrase), int32(k.at), int32(k.end)})
+		out = append(out, feature{hashString(seedKeyword, k.phrase), int32(k.at), int32(k.end), -1})
 	}
 	for _, c := range cues {
 		s := seedCue
@@ -85,7 +89,7 @@ func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 		if !c.Strong || c.Hypo {
 			name += "~"
 		}
-		out = append(out, feature{hashString(uint64(s), name), int32(c.at), int32(c.end)})
+		out = append(out, feature{hashString(uint64(s), name), int32(c.at), int32(c.end), -1})
 	}
 	// dedupe, keeping the first occurrence
 	slices.SortFunc(out, func(x, y feature) int {
@@ -105,46 +109,155 @@ func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 	return out[:w]
 }
 
-// model is a sparse linear model over categories: for each feature, the
-// classes it has a weight for.
-type model struct {
-	index   map[uint64]uint32 // feature → start in cls/w; end is next start
-	start   []uint32
-	cls     []uint16
-	w       []float32
-	classes int
-}
-
-func (m *model) scores(fs []feature, out []float32) {
-	for i := range out {
-		out[i] = 0
+// extractKnown is extract for classifying: only features the model knows,
+// each once (the first place it occurs), resolved, without sorting. seen
+// is scratch with one stamp per feature id; gen must differ per call.
+func (e *Engine) extractKnown(t *text, cues []Cue, buf []feature, seen []uint32, gen uint32) []feature {
+	m := e.model
+	rs := t.runes
+	out := buf[:0]
+	add := func(h uint64, a, b int32) {
+		id := m.tab.get(h)
+		if id < 0 || seen[id] == gen {
+			return
+		}
+		seen[id] = gen
+		out = append(out, feature{h, a, b, id})
 	}
-	for _, f := range fs {
-		k, ok := m.index[f.h]
-		if !ok {
+	add(biasFeature, -1, -1)
+	for i := range rs {
+		if rs[i] == ' ' {
 			continue
 		}
-		for j := m.start[k]; j < m.start[k+1]; j++ {
-			out[m.cls[j]] += m.w[j]
+		for n := minGram; n <= maxGram && i+n <= len(rs); n++ {
+			if rs[i+n-1] == ' ' {
+				break
+			}
+			if n == 1 && rs[i] < 0x2E80 {
+				continue
+			}
+			add(hashRunes(uint64(n), rs[i:i+n]), int32(i), int32(i+n))
 		}
+	}
+	for _, k := range e.kw.find(rs) {
+		add(hashString(seedKeyword, k.phrase), int32(k.at), int32(k.end))
+	}
+	for _, c := range cues {
+		s := seedCue
+		if c.Negated {
+			s = seedNegCue
+		}
+		name := string(c.Kind)
+		if !c.Strong || c.Hypo {
+			name += "~"
+		}
+		add(hashString(uint64(s), name), int32(c.at), int32(c.end))
+	}
+	return out
+}
+
+// model scores categories for a text's features: a sparse averaged
+// perceptron plus cosMix times the cosine with each category's TF-IDF
+// centroid (centroid.go). Features are looked up once, by id; both parts
+// keep, per feature, the classes it has a weight for.
+type model struct {
+	tab     *table
+	classes int
+	// perceptron
+	pStart []uint32 // feature id → start in p; end is the next start
+	p      []cell
+	// centroids
+	idf    []float32
+	cStart []uint32
+	c      []cell
+	cosMix float32
+}
+
+// cell is one class's weight for a feature (class and weight side by side:
+// one cache line holds eight).
+type cell struct {
+	cls uint16
+	w   float32
+}
+
+// resolve sets the id of each feature (-1 if the model never saw it).
+func (m *model) resolve(fs []feature) {
+	for i := range fs {
+		fs[i].id = m.tab.get(fs[i].h)
 	}
 }
 
-// weight returns the weight of feature h for class c.
-func (m *model) weight(h uint64, c int) float32 {
-	k, ok := m.index[h]
-	if !ok {
+// known reports whether the model has any weight for a resolved feature.
+func (m *model) known(f feature) bool {
+	return f.id >= 0 && (m.pStart[f.id] < m.pStart[f.id+1] || m.cStart[f.id] < m.cStart[f.id+1])
+}
+
+// scores writes each class's score for resolved features; acc is scratch
+// of the same length. It returns the norm the centroid part divides by.
+func (m *model) scores(fs []feature, out, acc []float32) float32 {
+	for i := range out {
+		out[i], acc[i] = 0, 0
+	}
+	var dn float32
+	for _, f := range fs {
+		k := f.id
+		if k < 0 {
+			continue
+		}
+		for _, x := range m.p[m.pStart[k]:m.pStart[k+1]] {
+			out[x.cls] += x.w
+		}
+		if cs := m.c[m.cStart[k]:m.cStart[k+1]]; len(cs) > 0 {
+			idf := m.idf[k]
+			dn += idf * idf
+			for _, x := range cs {
+				acc[x.cls] += idf * x.w
+			}
+		}
+	}
+	if dn == 0 || m.cosMix == 0 {
 		return 0
 	}
-	for j := m.start[k]; j < m.start[k+1]; j++ {
-		if int(m.cls[j]) == c {
-			return m.w[j]
-		}
+	norm := float32(math.Sqrt(float64(dn)))
+	inv := m.cosMix / norm
+	for c := range out {
+		out[c] += acc[c] * inv
 	}
-	return 0
+	return norm
 }
 
-// trainDoc is one training text as feature ids with its class and weight.
+// lift returns how much a resolved feature adds to class a's score over
+// class b's, given the norm scores returned.
+func (m *model) lift(f feature, a, b int, norm float32) float32 {
+	if f.id < 0 {
+		return 0
+	}
+	var w float32
+	for _, x := range m.p[m.pStart[f.id]:m.pStart[f.id+1]] {
+		switch int(x.cls) {
+		case a:
+			w += x.w
+		case b:
+			w -= x.w
+		}
+	}
+	if norm > 0 {
+		k := m.idf[f.id] * m.cosMix / norm
+		for _, x := range m.c[m.cStart[f.id]:m.cStart[f.id+1]] {
+			switch int(x.cls) {
+			case a:
+				w += k * x.w
+			case b:
+				w -= k * x.w
+			}
+		}
+	}
+	if a == b {
+		return 0
+	}
+	return w
+}
+
 type trainDoc struct {
 	fs     []int32
 	class  int
@@ -152,9 +265,14 @@ type trainDoc struct {
 }
 
 type trainW struct {
-	cls []int32
-	w   []float32
-	acc []float32
+	cells []tcell
+}
+
+// tcell is one class's weight of a feature while training, with the sum
+// the average is made from; one slice per feature keeps them together.
+type tcell struct {
+	cls    int32
+	w, acc float32
 }
 
 // trainPerceptron fits an averaged multi-class perceptron with a margin;
@@ -164,16 +282,14 @@ func trainPerceptron(docs []trainDoc, hashes []uint64, classes int, police []boo
 	ws := make([]trainW, len(hashes))
 	var c float32 = 1
 	add := func(tw *trainW, cls int, d float32) {
-		for i, x := range tw.cls {
-			if int(x) == cls {
-				tw.w[i] += d
-				tw.acc[i] += c * d
+		for i := range tw.cells {
+			if x := &tw.cells[i]; int(x.cls) == cls {
+				x.w += d
+				x.acc += c * d
 				return
 			}
 		}
-		tw.cls = append(tw.cls, int32(cls))
-		tw.w = append(tw.w, d)
-		tw.acc = append(tw.acc, c*d)
+		tw.cells = append(tw.cells, tcell{int32(cls), d, c * d})
 	}
 	scores := make([]float32, classes)
 	order := make([]int, len(docs))
@@ -190,8 +306,8 @@ func trainPerceptron(docs []trainDoc, hashes []uint64, classes int, police []boo
 			}
 			for _, f := range d.fs {
 				tw := &ws[f]
-				for i, x := range tw.cls {
-					scores[x] += tw.w[i]
+				for _, x := range tw.cells {
+					scores[x.cls] += x.w
 				}
 			}
 			best, bs := -1, float32(math.Inf(-1))
@@ -214,25 +330,19 @@ func trainPerceptron(docs []trainDoc, hashes []uint64, classes int, police []boo
 			c++
 		}
 	}
-	// averaged weights, zeros dropped, packed
-	m := &model{index: make(map[uint64]uint32, len(hashes)), classes: classes}
-	for id, h := range hashes {
+	// averaged weights, zeros dropped, packed by feature id
+	m := &model{tab: newTable(hashes), classes: classes, pStart: make([]uint32, 0, len(hashes)+1)}
+	for id := range hashes {
 		tw := &ws[id]
-		first := true
-		for i, x := range tw.cls {
-			v := tw.w[i] - tw.acc[i]/c
-			if v > -1e-4 && v < 1e-4 {
+		m.pStart = append(m.pStart, uint32(len(m.p)))
+		for _, x := range tw.cells {
+			v := x.w - x.acc/c
+			if v > -pPrune && v < pPrune {
 				continue
 			}
-			if first {
-				m.index[h] = uint32(len(m.start))
-				m.start = append(m.start, uint32(len(m.cls)))
-				first = false
-			}
-			m.cls = append(m.cls, uint16(x))
-			m.w = append(m.w, v)
+			m.p = append(m.p, cell{uint16(x.cls), v})
 		}
 	}
-	m.start = append(m.start, uint32(len(m.cls)))
+	m.pStart = append(m.pStart, uint32(len(m.p)))
 	return m
 }
