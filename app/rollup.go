@@ -140,44 +140,63 @@ func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 		}
 	}
 	count := 0
-	months := map[string]time.Time{} // months to (re)build → their start
-	for d := start; d.Before(today); d = d.AddDate(0, 0, 1) {
-		key := d.Format("2006-01-02")
-		p := built[key]
-		if p != nil && p.Fingerprint == fp && !dirty[key] {
-			continue
-		}
-		if err := a.buildDay(ctx, n, fp, d, d.AddDate(0, 0, 1), now); err != nil {
-			return count, err
-		}
-		count++
-		months[d.Format("2006-01")] = monthStart(d, loc)
-	}
-	// Whole past months missing or stale are built from their days.
 	thisMonth := monthStart(now, loc)
-	for m := start; m.Before(thisMonth); m = m.AddDate(0, 1, 0) {
-		key := m.Format("2006-01")
-		if p := built[key]; p == nil || p.Fingerprint != fp {
-			months[key] = m
+	for m := start; m.Before(today); m = m.AddDate(0, 1, 0) {
+		end := m.AddDate(0, 1, 0)
+		// The month's days that are missing, stale or changed, written
+		// together in one transaction.
+		var days []dayRollup
+		for d := m; d.Before(end) && d.Before(today); d = d.AddDate(0, 0, 1) {
+			key := d.Format("2006-01-02")
+			if p := built[key]; p != nil && p.Fingerprint == fp && !dirty[key] {
+				continue
+			}
+			r, err := a.countDay(ctx, n, fp, d, d.AddDate(0, 0, 1), now)
+			if err != nil {
+				return count, err
+			}
+			days = append(days, r)
 		}
-	}
-	for _, m := range months {
+		if len(days) > 0 {
+			err := a.DB.Tx(ctx, func(q *store.Q) error {
+				for _, r := range days {
+					if err := q.PutRollup(ctx, r.period, r.rows); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return count, err
+			}
+			count += len(days)
+		}
+		// A whole past month is merged from its days when they changed or
+		// it is missing or stale.
 		if !m.Before(thisMonth) {
 			continue
 		}
-		ok, err := a.buildMonth(ctx, fp, m)
-		if err != nil {
-			return count, err
-		}
-		if ok {
-			count++
+		if p := built[m.Format("2006-01")]; len(days) > 0 || p == nil || p.Fingerprint != fp {
+			ok, err := a.buildMonth(ctx, fp, m)
+			if err != nil {
+				return count, err
+			}
+			if ok {
+				count++
+			}
 		}
 	}
 	return count, a.DB.SetSettingTx(ctx, settingRollupWatermark, strconv.FormatInt(now.UnixMilli(), 10))
 }
 
-// buildDay counts one day as of now, keeping the limits still pending.
-func (a *App) buildDay(ctx context.Context, n *names, fp string, from, to, now time.Time) error {
+// dayRollup is one day's rollup, counted and ready to store.
+type dayRollup struct {
+	period *store.RollupPeriod
+	rows   []*store.RollupRow
+}
+
+// countDay counts one day as of now, keeping the limits still pending.
+func (a *App) countDay(ctx context.Context, n *names, fp string, from, to, now time.Time) (dayRollup, error) {
 	groups := map[[2]string]*metrics.Counts{}
 	get := func(dim, key string) *metrics.Counts {
 		c := groups[[2]string{dim, key}]
@@ -187,6 +206,7 @@ func (a *App) buildDay(ctx context.Context, n *names, fp string, from, to, now t
 		}
 		return c
 	}
+	var out dayRollup
 	err := a.DB.ReportOrders(ctx, from, to, 0, func(o *store.ReportOrder) error {
 		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
 		get(dimAll, "").AddOrderPending(f, now)
@@ -196,7 +216,7 @@ func (a *App) buildDay(ctx context.Context, n *names, fp string, from, to, now t
 		return nil
 	})
 	if err != nil {
-		return err
+		return out, err
 	}
 	err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
 		f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
@@ -206,19 +226,29 @@ func (a *App) buildDay(ctx context.Context, n *names, fp string, from, to, now t
 		return nil
 	})
 	if err != nil {
-		return err
+		return out, err
 	}
-	return a.putRollup(ctx, &store.RollupPeriod{Period: from.Format("2006-01-02"), From: from, To: to, BuiltAt: now, Fingerprint: fp}, groups)
+	out.period = &store.RollupPeriod{Period: from.Format("2006-01-02"), From: from, To: to, BuiltAt: now, Fingerprint: fp}
+	out.rows, err = encodeGroups(out.period.Period, groups)
+	return out, err
 }
 
-func (a *App) putRollup(ctx context.Context, p *store.RollupPeriod, groups map[[2]string]*metrics.Counts) error {
+func encodeGroups(period string, groups map[[2]string]*metrics.Counts) ([]*store.RollupRow, error) {
 	rows := make([]*store.RollupRow, 0, len(groups))
 	for k, c := range groups {
 		b, err := c.Encode()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rows = append(rows, &store.RollupRow{Period: p.Period, Dim: k[0], Key: k[1], Counts: b})
+		rows = append(rows, &store.RollupRow{Period: period, Dim: k[0], Key: k[1], Counts: b})
+	}
+	return rows, nil
+}
+
+func (a *App) putRollup(ctx context.Context, p *store.RollupPeriod, groups map[[2]string]*metrics.Counts) error {
+	rows, err := encodeGroups(p.Period, groups)
+	if err != nil {
+		return err
 	}
 	return a.DB.Tx(ctx, func(q *store.Q) error { return q.PutRollup(ctx, p, rows) })
 }

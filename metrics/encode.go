@@ -1,36 +1,142 @@
 package metrics
 
 import (
-	"encoding/json"
-	"sort"
+	"encoding/binary"
+	"errors"
+	"slices"
 )
 
-// countsWire is Counts with its histograms and pending limits, as the
-// report rollups store it.
-type countsWire struct {
-	Counts
-	Sign     durations `json:"sign_h"`
-	Feedback durations `json:"feedback_h"`
-	Close    durations `json:"close_h"`
-	FBFlips  []int64   `json:"fb_flips,omitempty"`
-	CLFlips  []int64   `json:"cl_flips,omitempty"`
+// Encode writes the counts in full (histograms and pending limits too) in
+// a compact binary form: the report rollups store millions of them.
+func (c *Counts) Encode() ([]byte, error) {
+	b := make([]byte, 0, 96)
+	b = append(b, 1) // format version
+	for _, v := range c.ints() {
+		b = binary.AppendUvarint(b, uint64(*v))
+	}
+	for _, d := range []*durations{&c.sign, &c.feedback, &c.close} {
+		if d.S != nil {
+			dd := d.clone()
+			dd.dense()
+			d = &dd
+		}
+		b = binary.AppendUvarint(b, uint64(d.N))
+		b = binary.AppendVarint(b, d.SumMS)
+		nz := 0
+		for _, v := range d.H {
+			if v != 0 {
+				nz++
+			}
+		}
+		b = binary.AppendUvarint(b, uint64(nz))
+		last := 0
+		for i, v := range d.H {
+			if v != 0 {
+				b = binary.AppendUvarint(b, uint64(i-last))
+				b = binary.AppendUvarint(b, uint64(v))
+				last = i
+			}
+		}
+	}
+	for _, fl := range [][]int64{c.fbFlips, c.clFlips} {
+		s := slices.Clone(fl)
+		slices.Sort(s)
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		var last int64
+		for _, x := range s {
+			b = binary.AppendVarint(b, x-last)
+			last = x
+		}
+	}
+	return b, nil
 }
 
-// Encode writes the counts in full (histograms and pending limits too).
-func (c *Counts) Encode() ([]byte, error) {
-	w := countsWire{Counts: *c, Sign: c.sign, Feedback: c.feedback, Close: c.close, FBFlips: c.fbFlips, CLFlips: c.clFlips}
-	sort.Slice(w.FBFlips, func(i, j int) bool { return w.FBFlips[i] < w.FBFlips[j] })
-	sort.Slice(w.CLFlips, func(i, j int) bool { return w.CLFlips[i] < w.CLFlips[j] })
-	return json.Marshal(&w)
-}
+var errCorrupt = errors.New("metrics: corrupt encoded counts")
 
 // Decode reads counts written by Encode.
 func Decode(b []byte) (*Counts, error) {
-	var w countsWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, err
+	if len(b) == 0 || b[0] != 1 {
+		return nil, errCorrupt
 	}
-	c := w.Counts
-	c.sign, c.feedback, c.close, c.fbFlips, c.clFlips = w.Sign, w.Feedback, w.Close, w.FBFlips, w.CLFlips
-	return &c, nil
+	b = b[1:]
+	bad := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	sv := func() int64 {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	c := &Counts{}
+	for _, v := range c.ints() {
+		x := uv()
+		if x > 1<<40 {
+			return nil, errCorrupt
+		}
+		*v = int(x)
+	}
+	for _, d := range []*durations{&c.sign, &c.feedback, &c.close} {
+		n := uv()
+		if n > 1<<40 {
+			return nil, errCorrupt
+		}
+		d.N, d.SumMS = int(n), sv()
+		nz := int(uv())
+		if nz > nBuckets || bad {
+			return nil, errCorrupt
+		}
+		if nz > 0 {
+			d.S = make([]hpair, 0, nz)
+		}
+		i := 0
+		for k := 0; k < nz; k++ {
+			step := uv()
+			if step >= nBuckets {
+				return nil, errCorrupt
+			}
+			i += int(step)
+			if i >= nBuckets {
+				return nil, errCorrupt
+			}
+			v := uv()
+			if v > 1<<31-1 {
+				return nil, errCorrupt
+			}
+			d.S = append(d.S, hpair{int32(i), int32(v)})
+		}
+	}
+	for _, fl := range []*[]int64{&c.fbFlips, &c.clFlips} {
+		n := int(uv())
+		if n > len(b) || bad {
+			return nil, errCorrupt
+		}
+		var last int64
+		for k := 0; k < n; k++ {
+			last += sv()
+			*fl = append(*fl, last)
+		}
+	}
+	if bad || len(b) != 0 {
+		return nil, errCorrupt
+	}
+	return c, nil
+}
+
+// ints lists the counters in their encoded order; a new counter goes at
+// the end (and the format version goes up).
+func (c *Counts) ints() []*int {
+	return []*int{&c.Incidents, &c.Repeats, &c.NonPolice, &c.NonPoliceDiverted, &c.NonPolicePoliced, &c.Dispatched,
+		&c.Signed, &c.SignedOnTime, &c.FeedbackDue, &c.FedBackOnTime, &c.CloseDue, &c.Closed, &c.ClosedOnTime,
+		&c.FlowBack, &c.Complaints, &c.Rated, &c.Satisfied, &c.CalledBack, &c.Solved, &c.MediationCalled, &c.MediationSucceeded}
 }

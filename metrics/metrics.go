@@ -308,84 +308,135 @@ type Duration struct {
 
 // durations keeps times in minutes as a count, an exact sum and a histogram
 // whose buckets are whole minutes below two hours, five minutes below a
-// day, half hours below a week and six hours beyond. Histograms add up, so
-// a percentile over a year is the merge of its days.
+// day, half hours below a week, six hours below 90 days, and one bucket
+// beyond. Histograms add up, so a percentile over a year is the merge of
+// its days.
 type durations struct {
 	N     int
-	SumMS int64         // exact, so that sums in any order agree
-	H     map[int32]int // bucket (minutes, rounded down) → count
+	SumMS int64   // exact, so that sums in any order agree
+	H     []int32 // count per bucket index (nil when empty or sparse)
+	S     []hpair // the same, sparse, as decoded (nil when dense)
+}
+
+// hpair is a bucket index and its count.
+type hpair struct {
+	i int32
+	n int32
+}
+
+// dense turns a decoded histogram into the dense form.
+func (d *durations) dense() {
+	if d.S == nil {
+		return
+	}
+	if d.H == nil {
+		d.H = make([]int32, nBuckets)
+	}
+	for _, p := range d.S {
+		d.H[p.i] += p.n
+	}
+	d.S = nil
+}
+
+// Bucket boundaries, in minutes, and the index where each range starts.
+const (
+	b1, b2, b3, b4 = 120, 1440, 10080, 129600 // 2 h, 1 day, 1 week, 90 days
+	i2             = b1                        // 120 one-minute buckets
+	i3             = i2 + (b2-b1)/5            // then 264 five-minute buckets
+	i4             = i3 + (b3-b2)/30           // then 288 half-hour buckets
+	iLast          = i4 + (b4-b3)/360          // then 332 six-hour buckets, and the last
+	nBuckets       = iLast + 1
+)
+
+func bucketIndex(min float64) int {
+	switch {
+	case min <= 0:
+		return 0
+	case min < b1:
+		return int(min)
+	case min < b2:
+		return i2 + int((min-b1)/5)
+	case min < b3:
+		return i3 + int((min-b2)/30)
+	case min < b4:
+		return i4 + int((min-b3)/360)
+	}
+	return iLast
+}
+
+// bucketValue is the lower bound, in minutes, of a bucket.
+func bucketValue(i int) int32 {
+	switch {
+	case i < i2:
+		return int32(i)
+	case i < i3:
+		return int32(b1 + (i-i2)*5)
+	case i < i4:
+		return int32(b2 + (i-i3)*30)
+	case i < iLast:
+		return int32(b3 + (i-i4)*360)
+	}
+	return b4
 }
 
 // Bucket rounds a time in minutes down to the resolution percentiles are
 // kept at.
-func Bucket(min float64) int32 {
-	switch {
-	case min <= 0:
-		return 0
-	case min < 120:
-		return int32(math.Floor(min))
-	case min < 1440:
-		return int32(math.Floor(min/5) * 5)
-	case min < 10080:
-		return int32(math.Floor(min/30) * 30)
-	case min < 1e8:
-		return int32(math.Floor(min/360) * 360)
-	}
-	return int32(math.Floor(1e8/360) * 360)
-}
+func Bucket(min float64) int32 { return bucketValue(bucketIndex(min)) }
 
 func (d *durations) add(t time.Duration) {
+	d.dense()
 	if d.H == nil {
-		d.H = map[int32]int{}
+		d.H = make([]int32, nBuckets)
 	}
 	d.N++
 	d.SumMS += t.Milliseconds()
-	d.H[Bucket(t.Minutes())]++
+	d.H[bucketIndex(t.Minutes())]++
 }
 
 func (d *durations) merge(o *durations) {
 	if o.N == 0 {
 		return
 	}
+	d.dense()
 	if d.H == nil {
-		d.H = make(map[int32]int, len(o.H))
+		d.H = make([]int32, nBuckets)
 	}
 	d.N += o.N
 	d.SumMS += o.SumMS
-	for k, v := range o.H {
-		d.H[k] += v
+	for _, p := range o.S {
+		d.H[p.i] += p.n
+	}
+	for i, v := range o.H {
+		d.H[i] += v
 	}
 }
 
 func (d durations) clone() durations {
 	n := durations{N: d.N, SumMS: d.SumMS}
 	if d.H != nil {
-		n.H = make(map[int32]int, len(d.H))
-		for k, v := range d.H {
-			n.H[k] = v
-		}
+		n.H = append([]int32(nil), d.H...)
+	}
+	if d.S != nil {
+		n.S = append([]hpair(nil), d.S...)
 	}
 	return n
 }
 
 func summarise(d durations) Duration {
+	d = d.clone()
+	d.dense()
 	out := Duration{N: d.N}
 	if d.N == 0 {
 		return out
 	}
 	mean := float64(d.SumMS) / 60000 / float64(d.N)
-	keys := make([]int32, 0, len(d.H))
-	for k := range d.H {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	// Nearest-rank percentile, at the histogram's resolution.
 	rank, seen := int(math.Ceil(0.9*float64(d.N))), 0
 	p90 := 0.0
-	for _, k := range keys {
-		seen += d.H[k]
+	for i, v := range d.H {
+		seen += int(v)
 		if seen >= rank {
-			p90 = float64(k)
+			p90 = float64(bucketValue(i))
 			break
 		}
 	}

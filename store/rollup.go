@@ -68,14 +68,10 @@ func (q *Q) Rollups(ctx context.Context, periods []string, dims []string, key st
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			r RollupRow
-			c string
-		)
-		if err := rows.Scan(&r.Period, &r.Dim, &r.Key, &c); err != nil {
+		var r RollupRow
+		if err := rows.Scan(&r.Period, &r.Dim, &r.Key, &r.Counts); err != nil {
 			return mapErr(err)
 		}
-		r.Counts = []byte(c)
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -95,7 +91,7 @@ func (q *Q) PutRollup(ctx context.Context, p *RollupPeriod, rows []*RollupRow) e
 	for _, r := range rows {
 		if _, err := q.exec(ctx, `INSERT INTO report_rollups (period, dim, gkey, counts) VALUES (?, ?, ?, ?)
 			ON CONFLICT (period, dim, gkey) DO UPDATE SET counts = excluded.counts`,
-			p.Period, r.Dim, r.Key, string(r.Counts)); err != nil {
+			p.Period, r.Dim, r.Key, r.Counts); err != nil {
 			return err
 		}
 	}

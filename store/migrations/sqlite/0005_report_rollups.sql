@@ -20,6 +20,6 @@ CREATE TABLE report_rollups (
     period TEXT NOT NULL,
     dim    TEXT NOT NULL CHECK (dim IN ('all','unit','category','area')),
     gkey   TEXT NOT NULL,
-    counts TEXT NOT NULL,           -- metrics.Counts.Encode
+    counts BLOB NOT NULL,           -- metrics.Counts.Encode (binary)
     PRIMARY KEY (period, dim, gkey)
 );
