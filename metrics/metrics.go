@@ -341,10 +341,10 @@ func (d *durations) dense() {
 // Bucket boundaries, in minutes, and the index where each range starts.
 const (
 	b1, b2, b3, b4 = 120, 1440, 10080, 129600 // 2 h, 1 day, 1 week, 90 days
-	i2             = b1                        // 120 one-minute buckets
-	i3             = i2 + (b2-b1)/5            // then 264 five-minute buckets
-	i4             = i3 + (b3-b2)/30           // then 288 half-hour buckets
-	iLast          = i4 + (b4-b3)/360          // then 332 six-hour buckets, and the last
+	i2             = b1                       // 120 one-minute buckets
+	i3             = i2 + (b2-b1)/5           // then 264 five-minute buckets
+	i4             = i3 + (b3-b2)/30          // then 288 half-hour buckets
+	iLast          = i4 + (b4-b3)/360         // then 332 six-hour buckets, and the last
 	nBuckets       = iLast + 1
 )
 
