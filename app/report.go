@@ -30,6 +30,9 @@ type ReportQuery struct {
 	UnitID   int64          // only this unit's orders (unit staff are held to their own)
 	Weights  metrics.Weights
 	Live     bool // count everything from the orders, ignoring the rollups
+	// Daily also gives the totals per day (city time) in Report.Days, in
+	// the same pass (the dashboard's trend beside its table).
+	Daily bool
 }
 
 // ReportRow is one group's counts, rates and assessment score.
@@ -47,6 +50,8 @@ type Report struct {
 	Query ReportQuery  `json:"-"`
 	Total ReportRow    `json:"total"`
 	Rows  []*ReportRow `json:"rows"`
+	// Days are the totals per day, oldest first, when the query asked.
+	Days []*ReportRow `json:"days,omitempty"`
 	// RollupPeriods is how many days and months came from the rollups.
 	RollupPeriods int `json:"rollup_periods"`
 }
@@ -183,6 +188,19 @@ func (a *App) Report(ctx context.Context, actor *fenliu.User, q ReportQuery) (*R
 		}
 		return r
 	}
+	days := map[string]*ReportRow{}
+	day := func(key string) *ReportRow {
+		r := days[key]
+		if r == nil {
+			r = &ReportRow{Key: key, Name: key}
+			days[key] = r
+		}
+		return r
+	}
+	out := &tally{total: &rep.Total.Counts, row: row}
+	if q.Daily {
+		out.day = day
+	}
 	spans := []span{{from: q.From, to: q.To}}
 	if !q.Live {
 		if spans, err = a.plan(ctx, q, n); err != nil {
@@ -194,16 +212,22 @@ func (a *App) Report(ctx context.Context, actor *fenliu.User, q ReportQuery) (*R
 			rep.RollupPeriods++
 		}
 	}
-	if err := a.fromRollups(ctx, q, n, spans, &rep.Total.Counts, row); err != nil {
+	if err := a.fromRollups(ctx, q, n, spans, out); err != nil {
 		return nil, err
 	}
 	for _, s := range spans {
 		if s.period == "" {
-			if err := a.countLive(ctx, q, n, s.from, s.to, &rep.Total.Counts, row); err != nil {
+			if err := a.countLive(ctx, q, n, s.from, s.to, out); err != nil {
 				return nil, err
 			}
 		}
 	}
+	for _, r := range days {
+		r.Rates = metrics.Compute(&r.Counts)
+		r.Score = metrics.Score(r.Rates, q.Weights)
+		rep.Days = append(rep.Days, r)
+	}
+	sort.Slice(rep.Days, func(i, j int) bool { return rep.Days[i].Key < rep.Days[j].Key })
 	rep.Total.Rates = metrics.Compute(&rep.Total.Counts)
 	rep.Total.Score = metrics.Score(rep.Total.Rates, q.Weights)
 	for _, r := range groups {
@@ -233,13 +257,25 @@ func (a *App) Report(ctx context.Context, actor *fenliu.User, q ReportQuery) (*R
 
 // countLive counts [from, to) of a report straight from the orders and
 // incidents.
-func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to time.Time, total *metrics.Counts, row func(key, name string) *ReportRow) error {
+// tally is where a report's counts go: the total, the group rows and, if
+// asked, the days.
+type tally struct {
+	total *metrics.Counts
+	row   func(key, name string) *ReportRow
+	day   func(key string) *ReportRow // nil unless the query is Daily
+}
+
+func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to time.Time, out *tally) error {
+	total, row := out.total, out.row
 	err := a.DB.ReportOrders(ctx, from, to, q.UnitID, func(o *store.ReportOrder) error {
 		if q.UnitID != 0 && o.Order.UnitID != q.UnitID {
 			return nil
 		}
 		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
 		total.AddOrder(f, q.AsOf)
+		if out.day != nil {
+			out.day(o.Order.DispatchedAt.In(q.Location).Format("2006-01-02")).Counts.AddOrder(f, q.AsOf)
+		}
 		if q.GroupBy != "" {
 			k, name := n.key(q.GroupBy, o.Order.UnitID, o.UnitType, o.Category, o.AreaID, o.Order.DispatchedAt, q.Location)
 			row(k, name).Counts.AddOrder(f, q.AsOf)
@@ -253,6 +289,9 @@ func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to t
 		err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
 			f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
 			total.AddIncident(f)
+			if out.day != nil {
+				out.day(in.ReceivedAt.In(q.Location).Format("2006-01-02")).Counts.AddIncident(f)
+			}
 			if q.GroupBy == ByCategory || q.GroupBy == ByArea || q.GroupBy == ByDay {
 				k, name := n.key(q.GroupBy, 0, "", in.Category, in.AreaID, in.ReceivedAt, q.Location)
 				row(k, name).Counts.AddIncident(f)

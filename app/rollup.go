@@ -303,7 +303,7 @@ type span struct {
 func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error) {
 	loc := a.loc()
 	live := []span{{from: q.From, to: q.To}}
-	if q.GroupBy == ByDay && q.Location.String() != loc.String() {
+	if (q.GroupBy == ByDay || q.Daily) && q.Location.String() != loc.String() {
 		return live, nil
 	}
 	if q.UnitID != 0 && q.GroupBy != "" && q.GroupBy != ByUnit && q.GroupBy != ByDay {
@@ -353,7 +353,7 @@ func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error)
 		addLive(q.From, first)
 	}
 	for d := first; d.Before(last); {
-		if q.GroupBy != ByDay && d.Day() == 1 {
+		if q.GroupBy != ByDay && !q.Daily && d.Day() == 1 {
 			if end := d.AddDate(0, 1, 0); !end.After(last) && usable(d.Format("2006-01"), d, end) {
 				out = append(out, span{from: d, to: end, period: d.Format("2006-01")})
 				d = end
@@ -375,7 +375,8 @@ func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error)
 }
 
 // fromRollups adds the rollup periods of a plan to a report.
-func (a *App) fromRollups(ctx context.Context, q ReportQuery, n *names, spans []span, total *metrics.Counts, row func(key, name string) *ReportRow) error {
+func (a *App) fromRollups(ctx context.Context, q ReportQuery, n *names, spans []span, out *tally) error {
+	total, row := out.total, out.row
 	var keys []string
 	for _, s := range spans {
 		if s.period != "" {
@@ -407,6 +408,9 @@ func (a *App) fromRollups(ctx context.Context, q ReportQuery, n *names, spans []
 		c.Settle(q.AsOf)
 		if r.Dim == dimAll || q.UnitID != 0 {
 			total.Merge(c)
+			if out.day != nil {
+				out.day(r.Period).Counts.Merge(c) // Daily plans use day periods only
+			}
 			if q.GroupBy == ByDay {
 				row(r.Period, r.Period).Counts.Merge(c)
 				return nil

@@ -58,7 +58,7 @@ func TestRollupsMatchLive(t *testing.T) {
 						if qq.unit != 0 {
 							actor = &fenliu.User{ID: 2, Role: fenliu.RoleUnitStaff, UnitID: qq.unit}
 						}
-						q := app.ReportQuery{From: qq.from, To: qq.to, AsOf: asOf, GroupBy: g, Location: cst}
+						q := app.ReportQuery{From: qq.from, To: qq.to, AsOf: asOf, GroupBy: g, Location: cst, Daily: g == app.ByUnit || g == ""}
 						got, err := a.Report(ctx, actor, q)
 						if err != nil {
 							t.Fatal(err)
@@ -69,14 +69,30 @@ func TestRollupsMatchLive(t *testing.T) {
 							t.Fatal(err)
 						}
 						used += got.RollupPeriods
+						if q.Daily {
+							bq := q
+							bq.GroupBy, bq.Daily, bq.Live = app.ByDay, false, false
+							byDay, err := a.Report(ctx, actor, bq)
+							if err != nil {
+								t.Fatal(err)
+							}
+							dj, _ := json.Marshal(got.Days)
+							bj, _ := json.Marshal(byDay.Rows)
+							if string(dj) != string(bj) {
+								t.Fatalf("%s: %s: the daily totals differ from the report by day", stage, qq.name)
+							}
+						}
+						if q.Daily && len(want.Days) == 0 {
+							t.Fatalf("%s: %s by %q: no days in a daily report", stage, qq.name, g)
+						}
 						gj, _ := json.Marshal(struct {
-							T app.ReportRow
-							R []*app.ReportRow
-						}{got.Total, got.Rows})
+							T    app.ReportRow
+							R, D []*app.ReportRow
+						}{got.Total, got.Rows, got.Days})
 						wj, _ := json.Marshal(struct {
-							T app.ReportRow
-							R []*app.ReportRow
-						}{want.Total, want.Rows})
+							T    app.ReportRow
+							R, D []*app.ReportRow
+						}{want.Total, want.Rows, want.Days})
 						if string(gj) != string(wj) {
 							i := 0
 							for i < len(gj) && i < len(wj) && gj[i] == wj[i] {

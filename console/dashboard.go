@@ -73,8 +73,12 @@ func (s *Server) reportQuery(r *http.Request) (app.ReportQuery, int, string) {
 	default:
 		group = app.ByUnit
 	}
-	now := time.Now()
-	return app.ReportQuery{From: now.Add(-time.Duration(days) * 24 * time.Hour), To: now.Add(time.Minute), GroupBy: group, Location: s.Opts.Location}, days, group
+	// The last `days` days of the city's calendar, today included, so that
+	// every day but today comes whole from the report rollups.
+	now := time.Now().In(s.Opts.Location)
+	y, m, d := now.Date()
+	from := time.Date(y, m, d-days+1, 0, 0, 0, 0, s.Opts.Location)
+	return app.ReportQuery{From: from, To: now.Add(time.Minute), GroupBy: group, Location: s.Opts.Location}, days, group
 }
 
 func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days int, group string) []dashRow {
@@ -100,14 +104,8 @@ func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days 
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session) {
 	q, days, group := s.reportQuery(r)
+	q.Daily = true // the trend chart, in the same pass
 	rep, err := s.App.Report(r.Context(), sess.User, q)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	daily := q
-	daily.GroupBy = app.ByDay
-	trend, err := s.App.Report(r.Context(), sess.User, daily)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -117,7 +115,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 	// The trend chart: daily sign-for, feedback, completion, satisfaction.
 	var xs []string
 	series := map[string][]any{}
-	for _, d := range trend.Rows {
+	for _, d := range rep.Days {
 		xs = append(xs, d.Key)
 		for _, k := range []string{"sign_for", "feedback", "completion", "satisfaction"} {
 			v := rateOf(d.Rates, k)
