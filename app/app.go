@@ -42,6 +42,7 @@ type App struct {
 
 	mu      sync.RWMutex
 	catalog *catalog.Catalog // the active matter catalogue
+	cities  cityCache        // the routing data, kept while it is unchanged
 }
 
 // Catalog returns the active matter catalogue.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -18,9 +19,40 @@ const (
 	SettingTimeZone     = "city.time_zone"         // e.g. Asia/Shanghai
 )
 
-// city reads the routing data — areas, units, rosters around t, rules and
-// settings — into a route.City.
+// cityCache keeps the routing data between intakes: it is read again when
+// the directory version changes (any server's change to areas, units,
+// rosters, rules or routing settings) or t leaves the rosters it holds.
+type cityCache struct {
+	mu      sync.Mutex
+	version string
+	t       time.Time
+	c       *route.City
+}
+
+// city returns the routing data — areas, units, rosters around t, rules
+// and settings — as a prepared route.City, which callers must not change.
 func (a *App) city(ctx context.Context, t time.Time) (*route.City, error) {
+	v, err := a.DB.DirectoryVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.cities.mu.Lock()
+	defer a.cities.mu.Unlock()
+	cc := &a.cities
+	if cc.c != nil && cc.version == v && t.Sub(cc.t) < 24*time.Hour && cc.t.Sub(t) < 24*time.Hour {
+		return cc.c, nil
+	}
+	c, err := a.loadCity(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	c.Prepare()
+	cc.version, cc.t, cc.c = v, t, c
+	return c, nil
+}
+
+// loadCity reads the routing data into a route.City.
+func (a *App) loadCity(ctx context.Context, t time.Time) (*route.City, error) {
 	c := &route.City{}
 	areas, err := a.DB.Areas(ctx)
 	if err != nil {

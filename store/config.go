@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -21,8 +22,11 @@ type Shift struct {
 
 // CreateShift stores a roster entry.
 func (q *Q) CreateShift(ctx context.Context, s *Shift, by int64, now time.Time) error {
-	return mapErr(q.row(ctx, `INSERT INTO shifts (unit_id, starts_at, ends_at, person, phone, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.UnitID, ms(s.StartsAt), ms(s.EndsAt), s.Person, s.Phone, by, ms(now)).Scan(&s.ID))
+	if err := mapErr(q.row(ctx, `INSERT INTO shifts (unit_id, starts_at, ends_at, person, phone, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.UnitID, ms(s.StartsAt), ms(s.EndsAt), s.Person, s.Phone, by, ms(now)).Scan(&s.ID)); err != nil {
+		return err
+	}
+	return q.bumpDirectory(ctx)
 }
 
 // Shifts returns the roster entries that overlap [from, to).
@@ -79,8 +83,11 @@ type RoutingRule struct {
 
 // CreateRoutingRule stores a rule.
 func (q *Q) CreateRoutingRule(ctx context.Context, r *RoutingRule) error {
-	return mapErr(q.row(ctx, `INSERT INTO routing_rules (category, unit_type, area_id, unit_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		r.Category, string(r.UnitType), nullID(r.AreaID), r.UnitID, r.Note).Scan(&r.ID))
+	if err := mapErr(q.row(ctx, `INSERT INTO routing_rules (category, unit_type, area_id, unit_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		r.Category, string(r.UnitType), nullID(r.AreaID), r.UnitID, r.Note).Scan(&r.ID)); err != nil {
+		return err
+	}
+	return q.bumpDirectory(ctx)
 }
 
 // DeleteRoutingRule removes a rule.
@@ -92,7 +99,7 @@ func (q *Q) DeleteRoutingRule(ctx context.Context, id int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fenliu.NotFound("分派规则", "routing rule", id)
 	}
-	return nil
+	return q.bumpDirectory(ctx)
 }
 
 // RoutingRules returns every rule.
@@ -130,7 +137,26 @@ func (q *Q) Setting(ctx context.Context, key string) (string, error) {
 // SetSetting writes a setting.
 func (q *Q) SetSetting(ctx context.Context, key, value string) error {
 	_, err := q.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err == nil && (strings.HasPrefix(key, "routing.") || strings.HasPrefix(key, "city.")) {
+		err = q.bumpDirectory(ctx)
+	}
 	return err
+}
+
+// settingDirectoryVersion counts changes to what routing reads (areas,
+// units, rosters, rules, routing settings), so that a server can keep its
+// copy until it changes — on any server of the city.
+const settingDirectoryVersion = "directory.version"
+
+func (q *Q) bumpDirectory(ctx context.Context) error {
+	_, err := q.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`, settingDirectoryVersion)
+	return err
+}
+
+// DirectoryVersion returns the count of changes to the routing data.
+func (q *Q) DirectoryVersion(ctx context.Context) (string, error) {
+	return q.Setting(ctx, settingDirectoryVersion)
 }
 
 // CatalogVersion is a stored version of the matter catalogue (YAML).
@@ -193,30 +219,38 @@ func (q *Q) CatalogVersions(ctx context.Context) ([]*CatalogVersion, error) {
 // matches the caller's phone, or the same area and category, or the same
 // address and category — a candidate for a repeat call (重复报警).
 func (q *Q) RecentIncident(ctx context.Context, phone string, areaID int64, address, category string, since, before time.Time, excludeID int64) (*fenliu.Incident, error) {
-	var conds []string
-	var args []any
+	// One query per way of matching, each on its own index (a single query
+	// with OR would scan every incident of the window).
+	type match struct {
+		cond string
+		args []any
+	}
+	var ms_ []match
 	if phone != "" {
-		conds = append(conds, "caller_phone = ?")
-		args = append(args, phone)
+		ms_ = append(ms_, match{"caller_phone = ?", []any{phone}})
 	}
 	if category != "" && areaID != 0 {
-		conds = append(conds, "(area_id = ? AND category = ?)")
-		args = append(args, areaID, category)
+		ms_ = append(ms_, match{"area_id = ? AND category = ?", []any{areaID, category}})
 	}
 	if category != "" && address != "" {
-		conds = append(conds, "(address = ? AND category = ?)")
-		args = append(args, address, category)
+		ms_ = append(ms_, match{"address = ? AND category = ?", []any{address, category}})
 	}
-	if len(conds) == 0 {
-		return nil, nil
+	var best *fenliu.Incident
+	for _, m := range ms_ {
+		query := `SELECT ` + incidentCols + ` FROM incidents WHERE ` + m.cond +
+			` AND received_at >= ? AND received_at < ? AND id <> ? ORDER BY received_at DESC LIMIT 1`
+		in, err := scanIncident(q.row(ctx, query, append(m.args, ms(since), ms(before), excludeID)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		if best == nil || in.ReceivedAt.After(best.ReceivedAt) {
+			best = in
+		}
 	}
-	query := `SELECT ` + incidentCols + ` FROM incidents WHERE received_at >= ? AND received_at < ? AND id <> ? AND (` +
-		joinOr(conds) + `) ORDER BY received_at DESC LIMIT 1`
-	in, err := scanIncident(q.row(ctx, query, append([]any{ms(since), ms(before), excludeID}, args...)...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return in, mapErr(err)
+	return best, nil
 }
 
 func joinOr(conds []string) string {

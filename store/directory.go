@@ -15,8 +15,11 @@ import (
 
 // CreateArea stores an area and sets its ID.
 func (q *Q) CreateArea(ctx context.Context, a *fenliu.Area) error {
-	return mapErr(q.row(ctx, `INSERT INTO areas (code, name, level, parent_id, lat, lng) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.Code, a.Name, string(a.Level), nullID(a.ParentID), nullFloat(a.Lat), nullFloat(a.Lng)).Scan(&a.ID))
+	if err := mapErr(q.row(ctx, `INSERT INTO areas (code, name, level, parent_id, lat, lng) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Code, a.Name, string(a.Level), nullID(a.ParentID), nullFloat(a.Lat), nullFloat(a.Lng)).Scan(&a.ID)); err != nil {
+		return err
+	}
+	return q.bumpDirectory(ctx)
 }
 
 // Areas returns every area, parents before children.
@@ -53,7 +56,7 @@ func (q *Q) CreateUnit(ctx context.Context, u *fenliu.Unit) error {
 			return err
 		}
 	}
-	return nil
+	return q.bumpDirectory(ctx)
 }
 
 // Units returns every unit with the areas it serves.
