@@ -50,12 +50,12 @@ func engine(t testing.TB) *Engine {
 	return e
 }
 
-// complete returns the default engine, skipping the test while the default
-// catalogue is still being written (it lacks a disposition or a unit type).
+// complete returns the default engine; the default catalogue must cover
+// every disposition and unit type, and the corpus be complete.
 func complete(t *testing.T) *Engine {
 	e, err := Default()
 	if err != nil {
-		t.Skipf("default catalogue not ready: %v", err)
+		t.Fatalf("default engine: %v", err)
 	}
 	disp := map[fenliu.Disposition]bool{}
 	units := map[fenliu.UnitType]bool{}
@@ -66,21 +66,15 @@ func complete(t *testing.T) *Engine {
 		}
 	}
 	if len(disp) < len(fenliu.Dispositions) || len(units) < len(fenliu.UnitTypes) {
-		t.Skipf("default catalogue incomplete: %d dispositions, %d unit types", len(disp), len(units))
+		t.Fatalf("default catalogue incomplete: %d dispositions, %d unit types", len(disp), len(units))
 	}
-	// The floors hold for the finished corpus ("several thousand lines");
-	// while its writers are still at work the figures are only logged.
 	if all, _ := Corpus(); len(all) < minCorpus {
-		m := Evaluate(e, readExamples(t, "testdata/sample.jsonl"))
-		held, _ := HeldoutSet()
-		h := Evaluate(e, held)
-		t.Skipf("corpus incomplete (%d lines < %d): sample disposition %.1f%%, held-out disposition %.1f%%, dangerous %d",
-			len(all), minCorpus, 100*m.DispositionRate(), 100*h.DispositionRate(), len(h.Dangerous))
+		t.Fatalf("corpus has %d lines, fewer than %d", len(all), minCorpus)
 	}
 	return e
 }
 
-const minCorpus = 2500
+const minCorpus = 5000
 
 func readExamples(t testing.TB, name string) []Example {
 	f, err := os.Open(name)
@@ -136,6 +130,31 @@ func TestSample(t *testing.T) {
 			t.Errorf("%s: got %s %v %q (%s), want %s units_ok %v units_all %v %q\n  %s\n  %s", ex.ID, r.Disposition, r.Units, r.Hotline, r.Category,
 				ex.Disposition, ex.UnitsOK, ex.UnitsAll, ex.Hotline, ex.Text, r.Reason.ZH)
 		}
+	}
+}
+
+// TestEveryday: lines written apart from the corpus and never trained on
+// (testdata/everyday.jsonl) are answered with no dangerous error and
+// within the held-out floors.
+func TestEveryday(t *testing.T) {
+	e := complete(t)
+	exs := readExamples(t, "testdata/everyday.jsonl")
+	m := Evaluate(e, exs)
+	t.Logf("everyday %d: disposition %.2f%%, top-1 %.2f%%, top-3 %.2f%%, dangerous %d, over-policing %d",
+		m.N, 100*m.DispositionRate(), 100*m.Top1Rate(), 100*m.Top3Rate(), len(m.Dangerous), len(m.OverPolicing))
+	for _, x := range m.Wrong {
+		if x.Example.Disposition.PoliceSide() && !x.Got.Disposition.PoliceSide() {
+			t.Errorf("dangerous: %s %q → %s %s", x.Example.ID, x.Example.Text, x.Got.Disposition, x.Got.Category)
+		}
+	}
+	if r := m.DispositionRate(); r < 0.95 {
+		t.Errorf("disposition accuracy %.2f%% below 95%%", 100*r)
+	}
+	if r := m.Top1Rate(); r < 0.90 {
+		t.Errorf("unit top-1 %.2f%% below 90%%", 100*r)
+	}
+	if r := m.Top3Rate(); r < 0.97 {
+		t.Errorf("unit top-3 %.2f%% below 97%%", 100*r)
 	}
 }
 
