@@ -4,14 +4,22 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
 	"github.com/fenliu/fenliu/store"
 )
@@ -118,6 +126,13 @@ func benchDashboard(ctx context.Context, args []string) error {
 		{"all years by unit", *runs, report(leader, 366*(*years), app.ByUnit, false, false)},
 		{"a unit's own 30 days by day", *runs, report(staff, 30, app.ByDay, false, false)},
 	}
+	// The dashboard page itself, over HTTP as a signed-in leader.
+	page, closePage, err := dashboardPage(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer closePage()
+	benches = append(benches, bench{"GET /dashboard (page, as a leader)", *runs, page})
 	if *live {
 		benches = append(benches, bench{"dashboard counted live (no rollups)", 3, dashboard(true)})
 	}
@@ -193,4 +208,53 @@ func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (st
 
 func busiestUnit(ctx context.Context, db *store.DB) (int64, error) {
 	return db.BusiestUnit(ctx)
+}
+
+// dashboardPage serves the console in-process and returns a function that
+// fetches the leader's dashboard page (30 days by unit, with the trend).
+func dashboardPage(ctx context.Context, a *app.App) (func() (int, int, error), func(), error) {
+	web, err := console.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), console.Options{Location: a.Location})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	web.Routes(mux)
+	srv := httptest.NewServer(mux)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	users, err := a.DB.Users(ctx)
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	leader := ""
+	for _, u := range users {
+		if u.Role == fenliu.RoleLeader {
+			leader = u.Username
+			break
+		}
+	}
+	resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {leader}, "password": {demo.Password}})
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		srv.Close()
+		return nil, nil, fmt.Errorf("leader %q could not sign in: %s", leader, resp.Status)
+	}
+	get := func() (int, int, error) {
+		resp, err := c.Get(srv.URL + "/dashboard?days=30&group=unit")
+		if err != nil {
+			return 0, 0, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return 0, 0, fmt.Errorf("dashboard: %s", resp.Status)
+		}
+		return strings.Count(string(b), "<tr"), 0, err
+	}
+	return get, srv.Close, nil
 }
