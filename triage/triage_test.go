@@ -134,13 +134,19 @@ func TestSample(t *testing.T) {
 }
 
 // TestEveryday: lines written apart from the corpus and never trained on
-// (testdata/everyday.jsonl) are answered with no dangerous error and
+// (testdata/everyday.jsonl, testdata/unseen.jsonl) are answered with no dangerous error and
 // within the held-out floors.
 func TestEveryday(t *testing.T) {
+	for _, f := range []string{"testdata/everyday.jsonl", "testdata/unseen.jsonl"} {
+		t.Run(f, func(t *testing.T) { everyday(t, f) })
+	}
+}
+
+func everyday(t *testing.T, file string) {
 	e := complete(t)
-	exs := readExamples(t, "testdata/everyday.jsonl")
+	exs := readExamples(t, file)
 	m := Evaluate(e, exs)
-	t.Logf("everyday %d: disposition %.2f%%, top-1 %.2f%%, top-3 %.2f%%, dangerous %d, over-policing %d",
+	t.Logf("%s %d: disposition %.2f%%, top-1 %.2f%%, top-3 %.2f%%, dangerous %d, over-policing %d", file,
 		m.N, 100*m.DispositionRate(), 100*m.Top1Rate(), 100*m.Top3Rate(), len(m.Dangerous), len(m.OverPolicing))
 	for _, x := range m.Wrong {
 		if x.Example.Disposition.PoliceSide() && !x.Got.Disposition.PoliceSide() {
