@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestREADMEWalkthrough runs the README's curl walk-through exactly as
@@ -24,6 +25,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	}
 	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
 	cmd.Dir = "../.."
+	cmd.WaitDelay = 10 * time.Second // never wait on a server the script left behind
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("walkthrough failed: %v\n%s", err, out)
