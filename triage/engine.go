@@ -494,6 +494,11 @@ func (e *Engine) Classify(s string) Result {
 	switch rule {
 	case "model":
 		r.Confidence = probs[chosen]
+		if r.Disposition.PoliceSide() && len(active) > 0 {
+			r.Confidence = math.Max(0.9, pPolice) // a strong cue agreed with the model
+		} else if r.Disposition.PoliceSide() {
+			r.Confidence = math.Max(r.Confidence, pPolice) // how sure it is a police matter
+		}
 	case "danger_cue":
 		r.Confidence = math.Max(0.9, pPolice)
 	default:
