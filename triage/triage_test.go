@@ -137,7 +137,7 @@ func TestSample(t *testing.T) {
 // (testdata/everyday.jsonl, testdata/unseen.jsonl) are answered with no dangerous error and
 // within the held-out floors.
 func TestEveryday(t *testing.T) {
-	for _, f := range []string{"testdata/everyday.jsonl", "testdata/unseen.jsonl"} {
+	for _, f := range []string{"testdata/everyday.jsonl", "testdata/unseen.jsonl", "testdata/unseen2.jsonl"} {
 		t.Run(f, func(t *testing.T) { everyday(t, f) })
 	}
 }
