@@ -101,6 +101,14 @@ func (a *App) names(ctx context.Context) (*names, error) {
 	return n, nil
 }
 
+// unitType returns a unit's type ("" if unknown).
+func (n *names) unitType(id int64) fenliu.UnitType {
+	if u := n.units[id]; u != nil {
+		return u.Type
+	}
+	return ""
+}
+
 // district returns the top of an area's branch.
 func (n *names) district(id int64) int64 {
 	for i := 0; i < 10; i++ {
@@ -267,10 +275,12 @@ type tally struct {
 
 func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to time.Time, out *tally) error {
 	total, row := out.total, out.row
-	err := a.DB.ReportOrders(ctx, from, to, q.UnitID, func(o *store.ReportOrder) error {
-		if q.UnitID != 0 && o.Order.UnitID != q.UnitID {
-			return nil
-		}
+	facts, err := a.DB.ReportFacts(ctx, from, to, q.UnitID)
+	if err != nil {
+		return err
+	}
+	for _, o := range facts {
+		o.UnitType = n.unitType(o.Order.UnitID)
 		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
 		total.AddOrder(f, q.AsOf)
 		if out.day != nil {
@@ -280,10 +290,6 @@ func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to t
 			k, name := n.key(q.GroupBy, o.Order.UnitID, o.UnitType, o.Category, o.AreaID, o.Order.DispatchedAt, q.Location)
 			row(k, name).Counts.AddOrder(f, q.AsOf)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	if q.UnitID == 0 { // incident rates belong to the city, not to one unit
 		err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {

@@ -127,7 +127,8 @@ func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	today := dayStart(now, loc)
-	start := monthStart(first, loc) // whole months, so that each can be merged from its days
+	fy := first.In(loc).Year()
+	start := time.Date(fy, 1, 1, 0, 0, 0, 0, loc) // whole years, so that each can be merged from its months
 	built, err := a.DB.RollupPeriods(ctx, start, today)
 	if err != nil {
 		return 0, err
@@ -141,6 +142,7 @@ func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 	}
 	count := 0
 	thisMonth := monthStart(now, loc)
+	rebuiltYears := map[int]bool{}
 	for m := start; m.Before(today); m = m.AddDate(0, 1, 0) {
 		end := m.AddDate(0, 1, 0)
 		// The month's days that are missing, stale or changed, written
@@ -183,6 +185,20 @@ func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 			}
 			if ok {
 				count++
+				rebuiltYears[m.Year()] = true
+			}
+		}
+	}
+	// Whole past years, from their months.
+	thisYear := time.Date(now.In(loc).Year(), 1, 1, 0, 0, 0, 0, loc)
+	for y := time.Date(start.Year(), 1, 1, 0, 0, 0, 0, loc); y.Before(thisYear); y = y.AddDate(1, 0, 0) {
+		if p := built[y.Format("2006")]; p == nil || p.Fingerprint != fp || rebuiltYears[y.Year()] {
+			ok, err := a.buildYear(ctx, fp, y)
+			if err != nil {
+				return count, err
+			}
+			if ok {
+				count++
 			}
 		}
 	}
@@ -207,16 +223,17 @@ func (a *App) countDay(ctx context.Context, n *names, fp string, from, to, now t
 		return c
 	}
 	var out dayRollup
-	err := a.DB.ReportOrders(ctx, from, to, 0, func(o *store.ReportOrder) error {
+	facts, err := a.DB.ReportFacts(ctx, from, to, 0)
+	if err != nil {
+		return out, err
+	}
+	for _, o := range facts {
+		o.UnitType = n.unitType(o.Order.UnitID)
 		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
 		get(dimAll, "").AddOrderPending(f, now)
 		get(dimUnit, itoa(o.Order.UnitID)).AddOrderPending(f, now)
 		get(dimCategory, o.Category).AddOrderPending(f, now)
 		get(dimArea, itoa(n.district(o.AreaID))).AddOrderPending(f, now)
-		return nil
-	})
-	if err != nil {
-		return out, err
 	}
 	err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
 		f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
@@ -253,27 +270,45 @@ func (a *App) putRollup(ctx context.Context, p *store.RollupPeriod, groups map[[
 	return a.DB.Tx(ctx, func(q *store.Q) error { return q.PutRollup(ctx, p, rows) })
 }
 
-// buildMonth merges a month's day rollups; it is as of the latest of them.
+// buildMonth merges a month's day rollups.
 func (a *App) buildMonth(ctx context.Context, fp string, m time.Time) (bool, error) {
 	end := m.AddDate(0, 1, 0)
-	days, err := a.DB.RollupPeriods(ctx, m, end)
+	var subs []string
+	for d := m; d.Before(end); d = d.AddDate(0, 0, 1) {
+		subs = append(subs, d.Format("2006-01-02"))
+	}
+	return a.buildMerged(ctx, fp, m.Format("2006-01"), m, end, subs)
+}
+
+// buildYear merges a year's month rollups.
+func (a *App) buildYear(ctx context.Context, fp string, y time.Time) (bool, error) {
+	end := y.AddDate(1, 0, 0)
+	var subs []string
+	for m := y; m.Before(end); m = m.AddDate(0, 1, 0) {
+		subs = append(subs, m.Format("2006-01"))
+	}
+	return a.buildMerged(ctx, fp, y.Format("2006"), y, end, subs)
+}
+
+// buildMerged makes the rollup of [from, end) by merging its parts; it is
+// as of the latest of them, and waits (false) until every part is built.
+func (a *App) buildMerged(ctx context.Context, fp, key string, from, end time.Time, subs []string) (bool, error) {
+	parts, err := a.DB.RollupPeriods(ctx, from, end)
 	if err != nil {
 		return false, err
 	}
-	var keys []string
 	builtAt := time.Time{}
-	for d := m; d.Before(end); d = d.AddDate(0, 0, 1) {
-		p := days[d.Format("2006-01-02")]
+	for _, k := range subs {
+		p := parts[k]
 		if p == nil || p.Fingerprint != fp {
-			return false, nil // not all days are built yet: the month waits
+			return false, nil
 		}
-		keys = append(keys, p.Period)
 		if p.BuiltAt.After(builtAt) {
 			builtAt = p.BuiltAt
 		}
 	}
 	groups := map[[2]string]*metrics.Counts{}
-	err = a.DB.Rollups(ctx, keys, []string{dimAll, dimUnit, dimCategory, dimArea}, "", func(r *store.RollupRow) error {
+	err = a.DB.Rollups(ctx, subs, []string{dimAll, dimUnit, dimCategory, dimArea}, "", func(r *store.RollupRow) error {
 		c, err := metrics.Decode(r.Counts)
 		if err != nil {
 			return err
@@ -289,7 +324,7 @@ func (a *App) buildMonth(ctx context.Context, fp string, m time.Time) (bool, err
 	if err != nil {
 		return false, err
 	}
-	return true, a.putRollup(ctx, &store.RollupPeriod{Period: m.Format("2006-01"), From: m, To: end, BuiltAt: builtAt, Fingerprint: fp}, groups)
+	return true, a.putRollup(ctx, &store.RollupPeriod{Period: key, From: from, To: end, BuiltAt: builtAt, Fingerprint: fp}, groups)
 }
 
 // span is a part of a report's window: a rollup period, or a range counted
@@ -353,6 +388,13 @@ func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error)
 		addLive(q.From, first)
 	}
 	for d := first; d.Before(last); {
+		if q.GroupBy != ByDay && !q.Daily && d.YearDay() == 1 {
+			if end := d.AddDate(1, 0, 0); !end.After(last) && usable(d.Format("2006"), d, end) {
+				out = append(out, span{from: d, to: end, period: d.Format("2006")})
+				d = end
+				continue
+			}
+		}
 		if q.GroupBy != ByDay && !q.Daily && d.Day() == 1 {
 			if end := d.AddDate(0, 1, 0); !end.After(last) && usable(d.Format("2006-01"), d, end) {
 				out = append(out, span{from: d, to: end, period: d.Format("2006-01")})

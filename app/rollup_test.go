@@ -9,6 +9,7 @@ import (
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/metrics"
 	"github.com/fenliu/fenliu/store"
 	"github.com/fenliu/fenliu/store/storetest"
 )
@@ -20,7 +21,7 @@ func TestRollupsMatchLive(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		cst := time.FixedZone("CST", 8*3600)
-		now := time.Date(2026, 11, 20, 15, 30, 0, 0, cst)
+		now := time.Date(2027, 1, 15, 15, 30, 0, 0, cst) // the demo's month straddles a new year
 		a := app.New(db)
 		a.Location = cst
 		if _, err := demo.Load(ctx, a, now, 160, 3); err != nil {
@@ -46,8 +47,9 @@ func TestRollupsMatchLive(t *testing.T) {
 			t.Helper()
 			queries := []query{
 				{"last 30 days", clock.Add(-30 * 24 * time.Hour), clock.Add(time.Minute), 0},
-				{"October and November", time.Date(2026, 10, 1, 0, 0, 0, 0, cst), time.Date(2026, 12, 1, 0, 0, 0, 0, cst), 0},
-				{"whole days", time.Date(2026, 11, 3, 0, 0, 0, 0, cst), time.Date(2026, 11, 17, 0, 0, 0, 0, cst), 0},
+				{"November and December", time.Date(2026, 11, 1, 0, 0, 0, 0, cst), time.Date(2027, 1, 1, 0, 0, 0, 0, cst), 0},
+				{"the whole of 2026 and after", time.Date(2026, 1, 1, 0, 0, 0, 0, cst), clock.Add(time.Hour), 0},
+				{"whole days", time.Date(2026, 12, 20, 0, 0, 0, 0, cst), time.Date(2027, 1, 8, 0, 0, 0, 0, cst), 0},
 				{"one unit", clock.Add(-40 * 24 * time.Hour), clock, unitID},
 			}
 			used := 0
@@ -69,6 +71,10 @@ func TestRollupsMatchLive(t *testing.T) {
 							t.Fatal(err)
 						}
 						used += got.RollupPeriods
+						if wantRollups && qq.name == "the whole of 2026 and after" && g == app.ByCategory && got.RollupPeriods > 32 {
+							// the year 2026 as one period, then the days of January 2027
+							t.Errorf("%s: a whole year and some days read as %d periods", stage, got.RollupPeriods)
+						}
 						if q.Daily {
 							bq := q
 							bq.GroupBy, bq.Daily, bq.Live = app.ByDay, false, false
@@ -151,5 +157,71 @@ func TestRollupsMatchLive(t *testing.T) {
 			t.Fatalf("refresh after changes built %d: %v", n, err)
 		}
 		check("after the second refresh", true)
+	})
+}
+
+// TestReportFactsMatchOrders: the reports' lean read of the orders carries
+// what the rates need exactly as the full read does.
+func TestReportFactsMatchOrders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)
+		a := app.New(db)
+		if _, err := demo.Load(ctx, a, now, 120, 5); err != nil {
+			t.Fatal(err)
+		}
+		from, to := now.Add(-40*24*time.Hour), now
+		// Some incidents were called in again: link later incidents to
+		// the incidents of a few orders.
+		some, err := db.Orders(ctx, store.OrderFilter{Limit: 40})
+		if err != nil || len(some) < 40 {
+			t.Fatalf("orders: %d %v", len(some), err)
+		}
+		err = db.Tx(ctx, func(q *store.Q) error {
+			for i := 0; i < 5; i++ {
+				if err := q.SetRepeat(ctx, some[i].IncidentID, some[20+i].IncidentID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts, err := db.ReportFacts(ctx, from, to, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := map[int64]*store.ReportOrder{}
+		repeats := 0
+		err = db.ReportOrders(ctx, from, to, 0, func(o *store.ReportOrder) error {
+			full[o.Order.ID] = o
+			if o.RepeatCalled {
+				repeats++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(facts) != len(full) || len(facts) < 100 {
+			t.Fatalf("%d facts, %d orders", len(facts), len(full))
+		}
+		for _, f := range facts {
+			o := full[f.Order.ID]
+			if o == nil {
+				t.Fatalf("fact for unknown order %d", f.Order.ID)
+			}
+			m1 := metrics.Membership(metrics.OrderFact{Order: f.Order, UnitType: o.UnitType, RepeatCalled: f.RepeatCalled}, now)
+			m2 := metrics.Membership(metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}, now)
+			if m1 != m2 || f.Category != o.Category || f.AreaID != o.AreaID || f.RepeatCalled != o.RepeatCalled ||
+				!f.Order.DispatchedAt.Equal(o.Order.DispatchedAt) {
+				t.Fatalf("order %d: fact %+v %+v, full %+v %+v", f.Order.ID, f, m1, o, m2)
+			}
+		}
+		if repeats == 0 {
+			t.Fatal("no order on an incident called in again: the test does not exercise it")
+		}
+		t.Logf("%d orders, %d of them on incidents called in again", len(facts), repeats)
 	})
 }
