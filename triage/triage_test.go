@@ -137,12 +137,23 @@ func TestSample(t *testing.T) {
 // (testdata/everyday.jsonl, testdata/unseen.jsonl) are answered with no dangerous error and
 // within the held-out floors.
 func TestEveryday(t *testing.T) {
-	for _, f := range []string{"testdata/everyday.jsonl", "testdata/unseen.jsonl", "testdata/unseen2.jsonl"} {
-		t.Run(f, func(t *testing.T) { everyday(t, f) })
+	for _, tc := range []struct {
+		file             string
+		disp, top1, top3 float64
+	}{
+		{"testdata/everyday.jsonl", 0.95, 0.90, 0.97},
+		{"testdata/unseen.jsonl", 0.95, 0.90, 0.97},
+		{"testdata/unseen2.jsonl", 0.95, 0.90, 0.97},
+		// The newest set, kept as the honest measure of unseen language:
+		// its cues were not tuned beyond its dangerous misses, so it holds
+		// lower floors (docs/triage.md) — and still no dangerous error.
+		{"testdata/unseen3.jsonl", 0.92, 0.90, 0.94},
+	} {
+		t.Run(tc.file, func(t *testing.T) { everyday(t, tc.file, tc.disp, tc.top1, tc.top3) })
 	}
 }
 
-func everyday(t *testing.T, file string) {
+func everyday(t *testing.T, file string, disp, top1, top3 float64) {
 	e := complete(t)
 	exs := readExamples(t, file)
 	m := Evaluate(e, exs)
@@ -153,14 +164,14 @@ func everyday(t *testing.T, file string) {
 			t.Errorf("dangerous: %s %q → %s %s", x.Example.ID, x.Example.Text, x.Got.Disposition, x.Got.Category)
 		}
 	}
-	if r := m.DispositionRate(); r < 0.95 {
-		t.Errorf("disposition accuracy %.2f%% below 95%%", 100*r)
+	if r := m.DispositionRate(); r < disp {
+		t.Errorf("disposition accuracy %.2f%% below %.0f%%", 100*r, 100*disp)
 	}
-	if r := m.Top1Rate(); r < 0.90 {
-		t.Errorf("unit top-1 %.2f%% below 90%%", 100*r)
+	if r := m.Top1Rate(); r < top1 {
+		t.Errorf("unit top-1 %.2f%% below %.0f%%", 100*r, 100*top1)
 	}
-	if r := m.Top3Rate(); r < 0.97 {
-		t.Errorf("unit top-3 %.2f%% below 97%%", 100*r)
+	if r := m.Top3Rate(); r < top3 {
+		t.Errorf("unit top-3 %.2f%% below %.0f%%", 100*r, 100*top3)
 	}
 }
 
