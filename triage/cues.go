@@ -1,6 +1,7 @@
 package triage
 
 import (
+	_ "embed"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -182,9 +183,42 @@ type cuePattern struct {
 	strong bool
 }
 
+// cuesMore are further cue phrases and exceptions, one per line as
+// "kind<TAB>phrase" or "exception<TAB>phrase" (data/cues_more.tsv): the
+// colloquial and call-taker phrasings of each kind of danger, and the
+// harmless phrases that contain them.
+//
+//go:embed data/cues_more.tsv
+var cuesMore string
+
+// allCues merges cuePatterns and cueExceptions with cuesMore.
+func allCues() (map[CueKind][]string, []string) {
+	pats := map[CueKind][]string{}
+	for k, v := range cuePatterns {
+		pats[k] = append([]string(nil), v...)
+	}
+	exc := append([]string(nil), cueExceptions...)
+	for _, line := range strings.Split(cuesMore, "\n") {
+		kind, phrase, ok := strings.Cut(strings.TrimSpace(line), "\t")
+		if !ok || phrase == "" || strings.HasPrefix(kind, "#") {
+			continue
+		}
+		if kind == "exception" {
+			exc = append(exc, phrase)
+			continue
+		}
+		if _, known := cueInfos[CueKind(kind)]; !known {
+			panic("triage: data/cues_more.tsv: unknown cue kind " + kind)
+		}
+		pats[CueKind(kind)] = append(pats[CueKind(kind)], phrase)
+	}
+	return pats, exc
+}
+
 var cueIndex = func() map[rune][]cuePattern {
 	idx := map[rune][]cuePattern{}
-	for kind, list := range cuePatterns {
+	patterns, exceptions := allCues()
+	for kind, list := range patterns {
 		for _, p := range list {
 			strong := true
 			if strings.HasPrefix(p, "~") {
@@ -197,8 +231,11 @@ var cueIndex = func() map[rune][]cuePattern {
 			idx[rs[0]] = append(idx[rs[0]], cuePattern{rs, kind, strong})
 		}
 	}
-	for _, p := range cueExceptions {
+	for _, p := range exceptions {
 		rs := []rune(Normalize(p))
+		if len(rs) == 0 {
+			continue
+		}
 		idx[rs[0]] = append(idx[rs[0]], cuePattern{rs, "", false})
 	}
 	for r := range idx {

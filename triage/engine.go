@@ -429,8 +429,8 @@ func (e *Engine) Classify(s string) Result {
 	switch {
 	case len(kinds) >= 2:
 		doubt = policeDoubtTwo // several weak signs of danger together
-	case len(leaning) > 0:
-		doubt = policeDoubtWeak
+	case len(kinds) > 0:
+		doubt = policeDoubtWeak // a hazard only feared (万一着火) does not lean
 	}
 	switch {
 	case len(active) > 0 && bestPol >= 0:
