@@ -57,11 +57,13 @@ type feature struct {
 	id   int32 // the model's feature id once resolved, -1 if unknown
 }
 
-// extract returns the features of t (deduplicated, first occurrence kept).
-func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
+// features calls emit for every feature of t, in text order: the bias,
+// character 1–4-grams (single characters only for Han — a lone digit or
+// letter says nothing), the catalogue keywords found and the danger cues
+// (denied and weak ones as features of their own). A feature may repeat.
+func (e *Engine) features(t *text, cues []Cue, emit func(h uint64, a, b int32)) {
 	rs := t.runes
-	out := buf[:0]
-	out = append(out, feature{biasFeature, -1, -1, -1})
+	emit(biasFeature, -1, -1)
 	for i := range rs {
 		if rs[i] == ' ' {
 			continue
@@ -70,15 +72,14 @@ func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 			if rs[i+n-1] == ' ' {
 				break
 			}
-			// single characters only for Han (a lone digit or letter says nothing)
 			if n == 1 && rs[i] < 0x2E80 {
 				continue
 			}
-			out = append(out, feature{hashRunes(uint64(n), rs[i:i+n]), int32(i), int32(i + n), -1})
+			emit(hashRunes(uint64(n), rs[i:i+n]), int32(i), int32(i+n))
 		}
 	}
 	for _, k := range e.kw.find(rs) {
-		out = append(out, feature{hashString(seedKeyword, k.phrase), int32(k.at), int32(k.end), -1})
+		emit(hashString(seedKeyword, k.phrase), int32(k.at), int32(k.end))
 	}
 	for _, c := range cues {
 		s := seedCue
@@ -89,9 +90,15 @@ func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 		if !c.Strong || c.Hypo {
 			name += "~"
 		}
-		out = append(out, feature{hashString(uint64(s), name), int32(c.at), int32(c.end), -1})
+		emit(hashString(uint64(s), name), int32(c.at), int32(c.end))
 	}
-	// dedupe, keeping the first occurrence
+}
+
+// extract returns the features of t for training (deduplicated, first
+// occurrence kept), before the model exists.
+func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
+	out := buf[:0]
+	e.features(t, cues, func(h uint64, a, b int32) { out = append(out, feature{h, a, b, -1}) })
 	slices.SortFunc(out, func(x, y feature) int {
 		if c := cmp.Compare(x.h, y.h); c != 0 {
 			return c
@@ -109,50 +116,20 @@ func (e *Engine) extract(t *text, cues []Cue, buf []feature) []feature {
 	return out[:w]
 }
 
-// extractKnown is extract for classifying: only features the model knows,
-// each once (the first place it occurs), resolved, without sorting. seen
-// is scratch with one stamp per feature id; gen must differ per call.
+// extractKnown returns the features of t for classifying: only those the
+// model knows, each once (where it first occurs), resolved, without
+// sorting. seen is scratch with one stamp per feature id; gen must differ
+// per call.
 func (e *Engine) extractKnown(t *text, cues []Cue, buf []feature, seen []uint32, gen uint32) []feature {
-	m := e.model
-	rs := t.runes
 	out := buf[:0]
-	add := func(h uint64, a, b int32) {
-		id := m.tab.get(h)
+	e.features(t, cues, func(h uint64, a, b int32) {
+		id := e.model.tab.get(h)
 		if id < 0 || seen[id] == gen {
 			return
 		}
 		seen[id] = gen
 		out = append(out, feature{h, a, b, id})
-	}
-	add(biasFeature, -1, -1)
-	for i := range rs {
-		if rs[i] == ' ' {
-			continue
-		}
-		for n := minGram; n <= maxGram && i+n <= len(rs); n++ {
-			if rs[i+n-1] == ' ' {
-				break
-			}
-			if n == 1 && rs[i] < 0x2E80 {
-				continue
-			}
-			add(hashRunes(uint64(n), rs[i:i+n]), int32(i), int32(i+n))
-		}
-	}
-	for _, k := range e.kw.find(rs) {
-		add(hashString(seedKeyword, k.phrase), int32(k.at), int32(k.end))
-	}
-	for _, c := range cues {
-		s := seedCue
-		if c.Negated {
-			s = seedNegCue
-		}
-		name := string(c.Kind)
-		if !c.Strong || c.Hypo {
-			name += "~"
-		}
-		add(hashString(uint64(s), name), int32(c.at), int32(c.end))
-	}
+	})
 	return out
 }
 
