@@ -56,6 +56,15 @@ type Report struct {
 	RollupPeriods int `json:"rollup_periods"`
 }
 
+// LastDays is the window of a dashboard: the last `days` days of the
+// city's calendar, today included, up to now — so that every day but today
+// is whole and can come from the report rollups.
+func LastDays(now time.Time, days int, loc *time.Location) (from, to time.Time) {
+	t := now.In(loc)
+	y, m, d := t.Date()
+	return time.Date(y, m, d-days+1, 0, 0, 0, 0, loc), t.Add(time.Minute)
+}
+
 func (a *App) canReport(actor *fenliu.User, q *ReportQuery) error {
 	if err := fenliu.CanReport(actor); err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/metrics"
 	"github.com/fenliu/fenliu/store"
 )
@@ -387,15 +386,16 @@ func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error)
 	if q.From.Before(first) {
 		addLive(q.From, first)
 	}
+	coarse := q.GroupBy != ByDay && !q.Daily // whole years and months may stand for their days
 	for d := first; d.Before(last); {
-		if q.GroupBy != ByDay && !q.Daily && d.YearDay() == 1 {
+		if coarse && d.YearDay() == 1 {
 			if end := d.AddDate(1, 0, 0); !end.After(last) && usable(d.Format("2006"), d, end) {
 				out = append(out, span{from: d, to: end, period: d.Format("2006")})
 				d = end
 				continue
 			}
 		}
-		if q.GroupBy != ByDay && !q.Daily && d.Day() == 1 {
+		if coarse && d.Day() == 1 {
 			if end := d.AddDate(0, 1, 0); !end.After(last) && usable(d.Format("2006-01"), d, end) {
 				out = append(out, span{from: d, to: end, period: d.Format("2006-01")})
 				d = end
@@ -468,11 +468,7 @@ func (a *App) fromRollups(ctx context.Context, q ReportQuery, n *names, spans []
 			k, name = n.key(ByUnit, id, "", "", 0, time.Time{}, nil)
 		case ByUnitType:
 			id, _ := strconv.ParseInt(r.Key, 10, 64)
-			var ut fenliu.UnitType
-			if u := n.units[id]; u != nil {
-				ut = u.Type
-			}
-			k, name = n.key(ByUnitType, id, ut, "", 0, time.Time{}, nil)
+			k, name = n.key(ByUnitType, id, n.unitType(id), "", 0, time.Time{}, nil)
 		case ByCategory:
 			k, name = n.key(ByCategory, 0, "", r.Key, 0, time.Time{}, nil)
 		case ByArea:

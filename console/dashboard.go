@@ -73,12 +73,8 @@ func (s *Server) reportQuery(r *http.Request) (app.ReportQuery, int, string) {
 	default:
 		group = app.ByUnit
 	}
-	// The last `days` days of the city's calendar, today included, so that
-	// every day but today comes whole from the report rollups.
-	now := time.Now().In(s.Opts.Location)
-	y, m, d := now.Date()
-	from := time.Date(y, m, d-days+1, 0, 0, 0, 0, s.Opts.Location)
-	return app.ReportQuery{From: from, To: now.Add(time.Minute), GroupBy: group, Location: s.Opts.Location}, days, group
+	from, to := app.LastDays(time.Now(), days, s.Opts.Location)
+	return app.ReportQuery{From: from, To: to, GroupBy: group, Location: s.Opts.Location}, days, group
 }
 
 func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days int, group string) []dashRow {

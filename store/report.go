@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -21,11 +20,10 @@ type ReportOrder struct {
 // ReportOrders streams the orders dispatched in [from, to) to fn, only
 // those of unitID if it is not 0.
 func (q *Q) ReportOrders(ctx context.Context, from, to time.Time, unitID int64, fn func(*ReportOrder) error) error {
-	const cols = `SELECT ` + `o.id` + `, u.type, i.category, i.area_id,
+	query := `SELECT ` + prefixed("o.", orderCols) + `, u.type, i.category, i.area_id,
 		EXISTS (SELECT 1 FROM incidents r WHERE r.repeat_of = i.id)
 		FROM orders o JOIN units u ON u.id = o.unit_id JOIN incidents i ON i.id = o.incident_id
 		WHERE o.dispatched_at >= ? AND o.dispatched_at < ?`
-	query := strings.Replace(cols, "o.id", prefixed("o.", orderCols), 1)
 	args := []any{ms(from), ms(to)}
 	if unitID != 0 {
 		query += ` AND o.unit_id = ?`

@@ -90,7 +90,7 @@ func benchDashboard(ctx context.Context, args []string) error {
 	total, _ := db.CountOrders(ctx)
 
 	leader := &fenliu.User{ID: 1, Role: fenliu.RoleLeader}
-	unitID, err := busiestUnit(ctx, db)
+	unitID, err := db.BusiestUnit(ctx)
 	if err != nil {
 		return err
 	}
@@ -105,10 +105,8 @@ func benchDashboard(ctx context.Context, args []string) error {
 	// calendar, today included.
 	report := func(u *fenliu.User, days int, group string, daily, liveOnly bool) func() (int, int, error) {
 		return func() (int, int, error) {
-			t := time.Now().In(loc)
-			y, m, d := t.Date()
-			q := app.ReportQuery{From: time.Date(y, m, d-days+1, 0, 0, 0, 0, loc), To: t.Add(time.Minute), GroupBy: group,
-				Location: loc, Daily: daily, Live: liveOnly}
+			from, to := app.LastDays(time.Now(), days, loc)
+			q := app.ReportQuery{From: from, To: to, GroupBy: group, Location: loc, Daily: daily, Live: liveOnly}
 			r, err := a.Report(ctx, u, q)
 			if err != nil {
 				return 0, 0, err
@@ -204,10 +202,6 @@ func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (st
 	}
 	spec.RecordedBy = users[0].ID
 	return spec, nil
-}
-
-func busiestUnit(ctx context.Context, db *store.DB) (int64, error) {
-	return db.BusiestUnit(ctx)
 }
 
 // dashboardPage serves the console in-process and returns a function that
