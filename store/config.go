@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -137,14 +136,14 @@ func (q *Q) Setting(ctx context.Context, key string) (string, error) {
 // SetSetting writes a setting.
 func (q *Q) SetSetting(ctx context.Context, key, value string) error {
 	_, err := q.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err == nil && (strings.HasPrefix(key, "routing.") || strings.HasPrefix(key, "city.")) {
-		err = q.bumpDirectory(ctx)
+	if err == nil {
+		err = q.bumpDirectory(ctx) // routing reads settings; any change reloads it
 	}
 	return err
 }
 
 // settingDirectoryVersion counts changes to what routing reads (areas,
-// units, rosters, rules, routing settings), so that a server can keep its
+// units, rosters, rules, settings), so that a server can keep its
 // copy until it changes — on any server of the city.
 const settingDirectoryVersion = "directory.version"
 
