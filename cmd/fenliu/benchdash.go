@@ -21,7 +21,6 @@ import (
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
-	"github.com/fenliu/fenliu/store"
 )
 
 func init() {
@@ -71,7 +70,7 @@ func benchDashboard(ctx context.Context, args []string) error {
 		}
 		t0 := time.Now()
 		fmt.Printf("generating %d orders over %d years into %s …\n", spec.Orders, *years, db.Driver)
-		err = db.GenerateHistory(ctx, spec, func(n int) {
+		err = demo.History(ctx, db, spec, func(n int) {
 			if n%1_000_000 == 0 || n == spec.Orders {
 				fmt.Printf("  %d orders (%s)\n", n, time.Since(t0).Round(time.Second))
 			}
@@ -175,8 +174,8 @@ func cityZone() *time.Location {
 	return time.FixedZone("CST", 8*3600)
 }
 
-func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (store.HistorySpec, error) {
-	spec := store.HistorySpec{Orders: n, From: from, To: to, Now: to, Seed: 20261204}
+func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (demo.HistorySpec, error) {
+	spec := demo.HistorySpec{Orders: n, From: from, To: to, Now: to, Seed: 20261204}
 	units, err := a.DB.Units(ctx)
 	if err != nil {
 		return spec, err
@@ -194,7 +193,7 @@ func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (st
 		spec.Areas = append(spec.Areas, ar.ID)
 	}
 	for _, c := range a.Catalog().Categories() {
-		spec.Categories = append(spec.Categories, store.HistoryCategory{Code: c.Code, Disposition: string(c.Disposition)})
+		spec.Categories = append(spec.Categories, demo.HistoryCategory{Code: c.Code, Disposition: c.Disposition})
 	}
 	users, err := a.DB.Users(ctx)
 	if err != nil || len(users) == 0 {
