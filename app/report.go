@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 	"time"
@@ -344,10 +345,14 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 	if err != nil {
 		return nil, err
 	}
+	unit := q.UnitID
+	if q.GroupBy == ByUnit && unit == 0 { // the group is one unit: let the database pick its orders
+		unit, _ = strconv.ParseInt(key, 10, 64)
+	}
 	var out []*fenliu.Order
-	err = a.DB.ReportOrders(ctx, q.From, q.To, q.UnitID, func(o *store.ReportOrder) error {
-		if (q.UnitID != 0 && o.Order.UnitID != q.UnitID) || len(out) >= limit {
-			return nil
+	err = a.DB.ReportOrders(ctx, q.From, q.To, unit, func(o *store.ReportOrder) error {
+		if len(out) >= limit {
+			return errEnough
 		}
 		if q.GroupBy != "" {
 			if k, _ := n.key(q.GroupBy, o.Order.UnitID, o.UnitType, o.Category, o.AreaID, o.Order.DispatchedAt, q.Location); k != key {
@@ -359,8 +364,14 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 		}
 		return nil
 	})
+	if errors.Is(err, errEnough) {
+		err = nil
+	}
 	return out, err
 }
+
+// errEnough stops a stream once a list is full.
+var errEnough = errors.New("enough")
 
 // SettingWeights holds the assessment weights as JSON, e.g. {"sign_for":20,...}.
 const SettingWeights = "assessment.weights"
