@@ -233,12 +233,11 @@ func (a *App) Notices(ctx context.Context, actor *fenliu.User, f store.NoticeFil
 }
 
 // RunScheduler fires due timers until ctx ends: at the next due time, and
-// at least every interval (so timers armed by another server are seen).
+// at least every interval (so timers armed by another server are seen). It
+// also makes the bulletins of loc's days and refreshes the report rollups
+// (kept by the days of a.Location, which the caller sets before).
 func (a *App) RunScheduler(ctx context.Context, interval time.Duration, loc *time.Location, log func(error)) {
 	lastBulletins, lastRollups := time.Time{}, time.Time{}
-	if a.Location == nil {
-		a.Location = loc
-	}
 	for {
 		if _, err := a.FireDue(ctx, a.now()); err != nil && ctx.Err() == nil && log != nil {
 			log(err)
