@@ -1,0 +1,67 @@
+package fenliu
+
+// Triage is the triage engine's answer for a text (研判建议): shown to the
+// call-taker while typing, recorded with the incident at intake and judged
+// later against what people decided. The engine (package triage) returns it.
+type Triage struct {
+	Disposition Disposition `json:"disposition"`
+	Category    string      `json:"category"`
+	CategoryZH  string      `json:"category_zh,omitempty"`
+	CategoryEN  string      `json:"category_en,omitempty"`
+	// Units are ranked, lead first; police-side answers include police and
+	// the other emergency units the matter needs.
+	Units []UnitType `json:"units"`
+	// Candidates are the lead units of the next likeliest categories, for
+	// the call-taker to pick instead; they are not routed.
+	Candidates []UnitType `json:"candidates,omitempty"`
+	Hotline    string     `json:"hotline,omitempty"`
+	Confidence float64    `json:"confidence"` // 0..1
+	// Review is set when the engine is in its doubt band about danger: the
+	// answer is on the police side, and the call-taker must verify with the
+	// caller (可能涉警，请核实) — AskZH/AskEN say what to ask. Nothing in the
+	// doubt band is dispatched automatically.
+	Review bool   `json:"review,omitempty"`
+	AskZH  string `json:"ask_zh,omitempty"`
+	AskEN  string `json:"ask_en,omitempty"`
+
+	Words    []string `json:"words,omitempty"`  // the words of the text that decided it, as typed
+	Cues     []string `json:"cues,omitempty"`   // danger cues that count, as typed
+	Denied   []string `json:"denied,omitempty"` // cues the caller denied or only feared
+	Danger   []string `json:"danger,omitempty"` // kinds of danger found
+	Rule     string   `json:"rule,omitempty"`   // what decided: model, danger_cue, police_side_doubt, …
+	ReasonZH string   `json:"reason_zh,omitempty"`
+	ReasonEN string   `json:"reason_en,omitempty"`
+	Script   string   `json:"script,omitempty"` // read to a redirected caller
+
+	Alternatives   []TriageAlternative `json:"alternatives,omitempty"`
+	CatalogVersion string              `json:"catalog_version,omitempty"`
+	ModelVersion   string              `json:"model_version,omitempty"`
+	AutoDispatch   bool                `json:"auto_dispatch,omitempty"`
+}
+
+// TriageAlternative is a next-best category with its probability.
+type TriageAlternative struct {
+	Category    string      `json:"category"`
+	NameZH      string      `json:"name_zh"`
+	Disposition Disposition `json:"disposition"`
+	Score       float64     `json:"score"`
+}
+
+// RankedUnits are the answer's units followed by the candidates not already
+// among them (the order `fenliu classify` reports).
+func (t *Triage) RankedUnits() []UnitType {
+	out := append([]UnitType{}, t.Units...)
+	for _, c := range t.Candidates {
+		dup := false
+		for _, u := range out {
+			if u == c {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, c)
+		}
+	}
+	return out
+}
