@@ -52,6 +52,19 @@ func (c *Calendar) Workday(t time.Time) bool {
 	return wd != time.Saturday && wd != time.Sunday
 }
 
+// InWorkingHours reports whether t falls in working time: a working day,
+// between the day's start and end. Routing uses it for units that keep no
+// duty roster, so they count as off duty exactly when limits stop running.
+func (c *Calendar) InWorkingHours(t time.Time) bool {
+	c.index()
+	if c.DayEnd <= c.DayStart {
+		return true // no working hours set: always
+	}
+	lt := t.In(c.Location)
+	since := time.Duration(lt.Hour())*time.Hour + time.Duration(lt.Minute())*time.Minute + time.Duration(lt.Second())*time.Second
+	return c.Workday(lt) && since >= c.DayStart && since < c.DayEnd
+}
+
 // AddWorking returns the time when d of working time has passed after t.
 func (c *Calendar) AddWorking(t time.Time, d time.Duration) time.Time {
 	c.index()

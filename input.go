@@ -239,3 +239,39 @@ func validPhone(s string) bool {
 	}
 	return digits >= 3
 }
+
+// TransferInput is the one-click transfer (一键转接): record the call (or
+// take an incident already recorded), decide it and dispatch it, in one
+// step. Empty fields take the engine's suggestion: the disposition and
+// category it suggested, the units routing finds for them.
+type TransferInput struct {
+	Incident   *IncidentInput `json:"incident,omitempty"` // the call to record
+	IncidentID int64          `json:"-"`                  // or the incident already recorded
+	Decision   DecisionInput  `json:"decision"`
+	// Police: send officers (派警) — the engine's police-side answer (police
+	// or joint, with its category) if it gave one, else police.
+	Police bool        `json:"police,omitempty"`
+	Orders []OrderSpec `json:"orders,omitempty"` // units chosen by hand instead of routing
+	// Lead: this unit leads; the units routing found assist.
+	Lead int64  `json:"lead,omitempty"`
+	Note string `json:"note"`
+}
+
+// Validate checks a transfer's own fields; the incident and the decision
+// are checked by their own rules when they are applied.
+func (t *TransferInput) Validate() error {
+	if (t.Incident == nil) == (t.IncidentID == 0) {
+		return &Error{Code: EInvalid, Field: "incident", ZH: "请提供要记录的警情，或已记录警情的编号", EN: "give the call to record, or the id of an incident already recorded"}
+	}
+	if t.Lead < 0 {
+		return &Error{Code: EInvalid, Field: "lead", ZH: "单位编号无效", EN: "lead is invalid"}
+	}
+	if len(t.Orders) > 0 {
+		d := DispatchInput{Orders: t.Orders, Note: t.Note}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+	}
+	t.Note = strings.TrimSpace(t.Note)
+	return checkText("note", "备注", t.Note, MaxNoteRunes)
+}

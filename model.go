@@ -129,7 +129,9 @@ type Order struct {
 	Complaint    bool         `json:"complaint,omitempty"` // the caller complained about the handling (投诉)
 	Escalated    bool         `json:"escalated,omitempty"` // a higher level follows it (提级盯办)
 
-	// Deadlines (time limits), fixed at dispatch from the category's limits.
+	// Deadlines (time limits), fixed at dispatch from the category's limits
+	// (SetDeadlines), set afresh at reopen; LimitsFrom is when they were set.
+	LimitsFrom  time.Time  `json:"limits_from"`
 	SignDue     *time.Time `json:"sign_due,omitempty"`
 	ArriveDue   *time.Time `json:"arrive_due,omitempty"`
 	FeedbackDue *time.Time `json:"feedback_due,omitempty"`
@@ -247,5 +249,17 @@ func required(field, zh, v string) error {
 
 // More event kinds.
 const (
-	EvNote EventKind = "note" // 备注 / 三方通话记录
+	EvNote  EventKind = "note"  // 备注 / 三方通话记录
+	EvReply EventKind = "reply" // a unit's reply to a notice
 )
+
+// PublicEvent reports whether an event of kind k is a step the public
+// progress page (/track) shows: the intake, decisions, dispatches and the
+// order actions — not notes, replies, notices or timers.
+func PublicEvent(k EventKind) bool {
+	switch k {
+	case EvIntake, EvDecide, EvDispatch:
+		return true
+	}
+	return Action(k).Valid()
+}

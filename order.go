@@ -89,7 +89,10 @@ var transitions = map[Action]struct {
 	ActVerify:   {[]OrderState{StateFedBack}, StateClosed},
 	ActReopen:   {[]OrderState{StateFedBack, StateClosed, StateVisited}, StateReopened},
 	ActReturn:   {[]OrderState{StateDispatched, StateSigned}, StateReturned},
-	ActReroute:  {[]OrderState{StateReturned}, StateRerouted},
+	// 改派: a returned order to the right unit, or — when the decision
+	// changes, or a desk passes on what routing gave it — an order not yet
+	// fed back.
+	ActReroute:  {[]OrderState{StateReturned, StateDispatched, StateSigned, StateArrived, StateReopened}, StateRerouted},
 	ActCancel:   {[]OrderState{StateDispatched, StateSigned, StateArrived, StateFedBack, StateReopened, StateReturned}, StateCancelled},
 	ActCallback: {[]OrderState{StateClosed}, StateVisited},
 }

@@ -71,9 +71,91 @@ func CanSeeOrder(u *User, o *Order) error {
 // SeesAllUnits reports whether the user's reads are not limited to one unit.
 func SeesAllUnits(u *User) bool { return u.Role != RoleUnitStaff }
 
-// SeesPersonalData reports whether the user may see callers' names and phones.
-// Unit staff need the caller to do their work; every staff role does.
-func SeesPersonalData(u *User) bool { return u != nil }
+// CanSeeCallerPhone reports whether the user may see callers' names and
+// phones on incident and order pages. Unit staff need the caller to do
+// their work; every staff role does.
+func CanSeeCallerPhone(u *User) bool { return u != nil }
+
+// CanSeeCallerPhoneOnCallback reports whether the callback queue shows the
+// caller's phone to the user: callback staff, who make the calls.
+func CanSeeCallerPhoneOnCallback(u *User) bool { return u != nil && u.Role == RoleCallback }
+
+// CanReplyNotice reports whether the user may reply to a notice: the staff
+// of the unit it is addressed to, and supervisors and admins for a unit
+// that works by phone.
+func CanReplyNotice(u *User, n *Notice) error {
+	switch u.Role {
+	case RoleUnitStaff:
+		if u.UnitID == n.UnitID {
+			return nil
+		}
+		return NotFound("通知", "notice", n.ID)
+	case RoleSupervisor, RoleAdmin:
+		return nil
+	}
+	return forbidden("回复通知", "reply to notices", u.Role)
+}
+
+// CanReadRosters reports whether the user may read duty rosters (with the
+// duty phones) at all: those who dispatch, supervise, lead or administer,
+// and unit staff (their own unit's only, CanReadRoster).
+func CanReadRosters(u *User) error {
+	switch u.Role {
+	case RoleCallTaker, RoleLinkageDesk, RoleSupervisor, RoleLeader, RoleAdmin, RoleUnitStaff:
+		return nil
+	}
+	return forbidden("查看勤务报备", "read duty rosters", u.Role)
+}
+
+// CanReadRoster reports whether the user may read a unit's roster entries.
+func CanReadRoster(u *User, unitID int64) error {
+	if err := CanReadRosters(u); err != nil {
+		return err
+	}
+	if u.Role == RoleUnitStaff && u.UnitID != unitID {
+		return otherUnit()
+	}
+	return nil
+}
+
+// CanReportRoster reports whether the user may enter a unit's duty roster
+// (勤务报备): admins and supervisors any unit's, unit staff their own.
+func CanReportRoster(u *User, unitID int64) error {
+	switch {
+	case u.Role == RoleAdmin || u.Role == RoleSupervisor:
+		return nil
+	case u.Role == RoleUnitStaff && u.UnitID == unitID:
+		return nil
+	}
+	return &Error{Code: EForbidden, ZH: "无权报备该单位的勤务", EN: "may not report this unit's duty roster"}
+}
+
+// CanReadRouting reports whether the user may read the routing rules and
+// mode: those who dispatch and administer.
+func CanReadRouting(u *User) error {
+	if CanDecide(u) == nil || u.Role == RoleLeader {
+		return nil
+	}
+	return forbidden("查看分派规则", "read routing rules", u.Role)
+}
+
+// CanReadDirectory reports whether the user may read the units and areas
+// (every signed-in role picks from them).
+func CanReadDirectory(u *User) error {
+	if u != nil && u.Role.Valid() {
+		return nil
+	}
+	return forbidden("查看单位和区域", "read the directory", "")
+}
+
+// CanNote reports whether the user may add notes to an incident's record
+// (leaders only read).
+func CanNote(u *User) error {
+	if u.Role == RoleLeader {
+		return &Error{Code: EForbidden, ZH: "领导账号为只读", EN: "leader accounts are read-only"}
+	}
+	return nil
+}
 
 func otherUnit() *Error {
 	return &Error{Code: ENotFound, ZH: "工单不存在或不属于本单位", EN: "order not found or not your unit's"}

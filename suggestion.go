@@ -65,3 +65,75 @@ func (t *Triage) RankedUnits() []UnitType {
 	}
 	return out
 }
+
+// Assignment is one routed unit with the reason it was chosen.
+type Assignment struct {
+	UnitID   int64     `json:"unit_id"`
+	UnitName string    `json:"unit_name"`
+	UnitType UnitType  `json:"unit_type"`
+	Role     OrderRole `json:"role"`
+	// Suggested: in desk_first and duty_room modes, the unit the desk (or
+	// duty room) is to pass the matter on to; it gets no order at once.
+	Suggested bool   `json:"suggested,omitempty"`
+	ReasonZH  string `json:"reason_zh"`
+	ReasonEN  string `json:"reason_en"`
+}
+
+// Route is the routing decision recorded with an incident.
+type Route struct {
+	Mode        string       `json:"mode"`
+	Assignments []Assignment `json:"assignments"`
+}
+
+// Suggestion is what the call-taker's desk shows while typing.
+type Suggestion struct {
+	Triage  *Triage     `json:"triage,omitempty"`
+	Route   *Route      `json:"route,omitempty"`
+	Earlier []*Incident `json:"earlier"` // same caller or same address, newest first
+}
+
+// OrdersFor turns a routing decision into the work orders to dispatch at
+// once, as docs/routing.md says for each mode: every assignment that is not
+// a suggestion — in desk_first and duty_room modes only the desk or duty
+// room (the units found stay suggestions it dispatches on); in direct the
+// units found; in both the units and the desk as assisting. One lead at
+// most: the first lead stays lead, any later one assists.
+func OrdersFor(r *Route) []OrderSpec {
+	if r == nil {
+		return nil
+	}
+	return specs(r.Assignments, func(a Assignment) bool { return !a.Suggested })
+}
+
+// SuggestedOrders are the orders the desk dispatches with one click on a
+// desk_first or duty_room route: the suggested units, lead first.
+func SuggestedOrders(r *Route) []OrderSpec {
+	if r == nil {
+		return nil
+	}
+	return specs(r.Assignments, func(a Assignment) bool { return a.Suggested })
+}
+
+func specs(as []Assignment, keep func(Assignment) bool) []OrderSpec {
+	var out []OrderSpec
+	seen := map[int64]bool{}
+	lead := false
+	for _, a := range as {
+		if !keep(a) || a.UnitID <= 0 || seen[a.UnitID] {
+			continue
+		}
+		seen[a.UnitID] = true
+		role := a.Role
+		if role == OrderLead && lead || !role.Valid() {
+			role = OrderAssist
+		}
+		if role == OrderLead {
+			lead = true
+		}
+		out = append(out, OrderSpec{UnitID: a.UnitID, Role: role})
+	}
+	if !lead && len(out) > 0 {
+		out[0].Role = OrderLead
+	}
+	return out
+}

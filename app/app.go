@@ -1,6 +1,7 @@
 // Package app holds Fenliu's use cases: record an incident, decide it,
-// dispatch work orders, act on them, read the record. Every caller — the JSON
-// API, the console, the CLI — goes through it, so each permission check and
+// transfer it, dispatch work orders, act on them, read the record. It is the
+// only door to the database: every caller — the JSON API, the console, the
+// CLI, the simulator — goes through it, so each permission check and each
 // rule is applied once. Rules themselves live in the domain package.
 package app
 
@@ -8,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -16,34 +18,100 @@ import (
 	"github.com/fenliu/fenliu/store"
 )
 
+// Classifier is a triage engine for one catalogue.
+type Classifier interface {
+	Classify(text string) fenliu.Triage
+}
+
+// ClassifierFunc makes a function a Classifier.
+type ClassifierFunc func(text string) fenliu.Triage
+
+// Classify calls f.
+func (f ClassifierFunc) Classify(text string) fenliu.Triage { return f(text) }
+
+// Router turns a triage answer, a place and a time into units. The default
+// routes over the city's directory (package route).
+type Router func(ctx context.Context, t *fenliu.Triage, areaID int64, at time.Time) (*fenliu.Route, error)
+
+// Options configure an App; every field is optional.
+type Options struct {
+	// Now is the clock (default: the real one); the simulator and tests
+	// inject their own.
+	Now func() time.Time
+	// Triage builds the triage engine for a catalogue; it is called when a
+	// catalogue becomes active. Nil: no suggestions.
+	Triage func(*catalog.Catalog) (Classifier, error)
+	// RepeatWindow is how far back a call counts as a repeat (重复报警) of an
+	// earlier one (default fenliu.DefaultRepeatWindow).
+	RepeatWindow time.Duration
+	// OnChange is told, after a commit, which incident changed (live
+	// screens). It must not block.
+	OnChange func(incidentID int64)
+	// OnNotice is told of every notice after it is committed. It must not
+	// block.
+	OnNotice func(*fenliu.Notice)
+	// Route replaces routing over the directory (tests).
+	Route Router
+	// Log receives what the app cannot return to a caller (a routing
+	// failure at intake, a catalogue the engine cannot be built for).
+	Log *slog.Logger
+}
+
 // App is the service layer over one database.
 type App struct {
-	DB  *store.DB
-	Now func() time.Time // the clock; tests inject one
-	// Changed, if set, is told after a commit which incident changed (for
-	// live screens and webhooks). It must not block.
-	Changed func(incidentID int64)
-
-	// The triage engine and the router, set when the server is wired.
-	Classifier Classifier
-	Router     Router
-	// RepeatWindow is how far back a call counts as a repeat (重复报警) of an
-	// earlier one from the same caller or about the same place and matter.
-	RepeatWindow time.Duration
-	// OnCatalog, if set, is told when a new catalogue becomes active (the
-	// triage engine is rebuilt on it).
-	OnCatalog func(*catalog.Catalog)
-	// Notify, if set, is told of every notice after it is committed (the
-	// webhook sender). It must not block.
-	Notify func(*store.Notice)
-	// Location is the city's time zone: report rollups are kept by its days
-	// and months (default UTC).
-	Location *time.Location
-
-	mu      sync.RWMutex
-	catalog *catalog.Catalog // the active matter catalogue
-	cities  cityCache        // the routing data, kept while it is unchanged
+	db     *store.DB
+	clock  func() time.Time
+	opts   Options
+	log    *slog.Logger
+	router Router
+	*shared
 }
+
+// shared is what copies of an App made by At share: the active catalogue,
+// its engine, the routing cache and the scheduler's wake-up.
+type shared struct {
+	mu         sync.RWMutex
+	catalog    *catalog.Catalog // the active matter catalogue
+	classifier Classifier
+	cities     cityCache // the routing data, kept while it is unchanged
+	wake       chan struct{}
+}
+
+// New returns an App over db.
+func New(db *store.DB, opts Options) *App {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.RepeatWindow == 0 {
+		opts.RepeatWindow = fenliu.DefaultRepeatWindow
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	a := &App{db: db, clock: opts.Now, opts: opts, log: opts.Log, shared: &shared{wake: make(chan struct{}, 1)}}
+	a.router = opts.Route
+	if a.router == nil {
+		a.router = a.routeFromDB
+	}
+	if c, err := catalog.Default(); err == nil {
+		a.activate(c)
+	}
+	return a
+}
+
+// At returns a copy of the App that reads the time from clock: the demo
+// loader plays a history through it. The copy shares the database, the
+// catalogue and the caches.
+func (a *App) At(clock func() time.Time) *App {
+	b := *a
+	b.clock = clock
+	return &b
+}
+
+// Now returns the App's current time.
+func (a *App) Now() time.Time { return a.now() }
+
+func (a *App) now() time.Time { return a.clock().UTC().Truncate(time.Millisecond) }
 
 // Catalog returns the active matter catalogue.
 func (a *App) Catalog() *catalog.Catalog {
@@ -52,38 +120,53 @@ func (a *App) Catalog() *catalog.Catalog {
 	return a.catalog
 }
 
-// SetCatalog makes c the active catalogue (used at start and after an import).
-func (a *App) SetCatalog(c *catalog.Catalog) {
+// classify runs the active engine (a zero Triage if there is none).
+func (a *App) classify(text string) fenliu.Triage {
+	a.mu.RLock()
+	c := a.classifier
+	a.mu.RUnlock()
+	if c == nil {
+		return fenliu.Triage{}
+	}
+	return c.Classify(text)
+}
+
+// activate makes c the active catalogue and builds its engine; if the
+// engine cannot be built, the previous one stays, and the failure is logged.
+func (a *App) activate(c *catalog.Catalog) {
+	var cl Classifier
+	if a.opts.Triage != nil {
+		var err error
+		if cl, err = a.opts.Triage(c); err != nil {
+			a.log.Error("triage engine not rebuilt for the new catalogue; the previous one stays", "catalog", c.Version, "err", err)
+			cl = nil
+		}
+	}
 	a.mu.Lock()
 	a.catalog = c
+	if cl != nil {
+		a.classifier = cl
+	}
 	a.mu.Unlock()
 }
 
-// New returns an App over db with the real clock.
-func New(db *store.DB) *App {
-	a := &App{DB: db, Now: func() time.Time { return time.Now().UTC() }, RepeatWindow: 72 * time.Hour}
-	a.Router = a.routeFromDB
-	if c, err := catalog.Default(); err == nil {
-		a.catalog = c
-	}
-	return a
-}
-
-func (a *App) now() time.Time { return a.Now().UTC().Truncate(time.Millisecond) }
-
 func (a *App) changed(id int64) {
-	if a.Changed != nil {
-		a.Changed(id)
+	if a.opts.OnChange != nil {
+		a.opts.OnChange(id)
 	}
 }
 
-// Authenticate returns the user an API token belongs to.
-func (a *App) Authenticate(ctx context.Context, token string) (*fenliu.User, error) {
-	if token == "" {
-		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "缺少访问令牌", EN: "missing API token"}
+func (a *App) notify(n *fenliu.Notice) {
+	if a.opts.OnNotice != nil {
+		a.opts.OnNotice(n)
 	}
-	return a.DB.UserByToken(ctx, token)
 }
+
+// Ping checks the database answers.
+func (a *App) Ping(ctx context.Context) error { return a.db.Ping(ctx) }
+
+// Driver names the database: "sqlite" or "postgres".
+func (a *App) Driver() string { return a.db.Driver }
 
 var trackingEnc = base32.NewEncoding("23456789ABCDEFGHJKLMNPQRSTUVWXYZ").WithPadding(base32.NoPadding)
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/catalog"
 	"github.com/fenliu/fenliu/store"
 	"github.com/fenliu/fenliu/store/storetest"
 )
@@ -17,6 +18,8 @@ import (
 // staff, an order waiting to be signed for.
 type world struct {
 	a      *app.App
+	db     *store.DB
+	opts   app.Options
 	taker  *fenliu.User
 	staff  []*fenliu.User
 	unit   *fenliu.Unit
@@ -27,8 +30,9 @@ type world struct {
 func newWorld(t testing.TB, db *store.DB, staffN int) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{a: app.New(db), clock: time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)}
-	w.a.Now = func() time.Time { return w.clock }
+	w := &world{db: db, clock: time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)}
+	w.opts = app.Options{Now: func() time.Time { return w.clock }}
+	w.a = app.New(db, w.opts)
 	admin := &fenliu.User{Username: "admin", DisplayName: "管理员", Role: fenliu.RoleAdmin}
 	if err := w.a.Bootstrap(ctx, admin, ""); err != nil {
 		t.Fatal(err)
@@ -49,6 +53,18 @@ func newWorld(t testing.TB, db *store.DB, staffN int) *world {
 		w.staff = append(w.staff, s)
 	}
 	return w
+}
+
+// with rebuilds the world's App with changed options (the database, and
+// so the city, stay as they are), as a server restarted with them would be.
+func (w *world) with(change func(o *app.Options)) {
+	change(&w.opts)
+	w.a = app.New(w.db, w.opts)
+}
+
+// classifier makes a function the world's triage engine.
+func classifier(f func(string) fenliu.Triage) func(*catalog.Catalog) (app.Classifier, error) {
+	return func(*catalog.Catalog) (app.Classifier, error) { return app.ClassifierFunc(f), nil }
 }
 
 func (w *world) divert(t testing.TB, text string) (*fenliu.Incident, *fenliu.Order) {
@@ -218,7 +234,7 @@ func TestPasswords(t *testing.T) {
 		t.Fatal("password check")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		a := app.New(db)
+		a := app.New(db, app.Options{})
 		ctx := context.Background()
 		u := &fenliu.User{Username: "li", DisplayName: "李", Role: fenliu.RoleCallTaker}
 		if err := a.Bootstrap(ctx, u, "s3cret-密码"); err != nil {

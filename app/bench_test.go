@@ -31,7 +31,7 @@ func BenchmarkIntake(b *testing.B) {
 		for _, clients := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/clients=%d", name, clients), func(b *testing.B) {
 				db := open(b)
-				a := app.New(db)
+				a := app.New(db, app.Options{})
 				ctx := context.Background()
 				u := &fenliu.User{Username: "bench", DisplayName: "bench", Role: fenliu.RoleCallTaker}
 				if err := a.Bootstrap(ctx, u, ""); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/store"
 	"github.com/fenliu/fenliu/store/storetest"
@@ -39,20 +40,19 @@ func TestBulletinsOncePerPeriod(t *testing.T) {
 		w, _, _ := supWorld(t, db)
 		w.divertNoise(t)
 		w.clock = w.clock.Add(24 * time.Hour)
-		n, err := w.a.GenerateBulletins(ctx, time.UTC)
+		n, err := w.a.GenerateBulletins(ctx)
 		if err != nil || n != 3 {
 			t.Fatalf("made %d, %v", n, err)
 		}
-		again := app.New(db) // another server, same moment
-		again.Now = w.a.Now
-		if n, _ := again.GenerateBulletins(ctx, time.UTC); n != 0 {
+		again := app.New(db, w.opts) // another server, same moment
+		if n, _ := again.GenerateBulletins(ctx); n != 0 {
 			t.Fatalf("made %d again", n)
 		}
 		list, _ := db.Bulletins(ctx, 10)
 		if len(list) != 3 {
 			t.Fatalf("stored %d", len(list))
 		}
-		var day *store.Bulletin
+		var day *fenliu.Bulletin
 		for _, b := range list {
 			if b.Period == "day" {
 				day, _ = db.Bulletin(ctx, b.ID)

@@ -14,7 +14,7 @@ import (
 // LoadCatalog makes the newest stored catalogue version active, or the
 // default one if none was ever imported. Call it at start.
 func (a *App) LoadCatalog(ctx context.Context) error {
-	v, err := a.DB.LatestCatalogVersion(ctx)
+	v, err := a.db.LatestCatalogVersion(ctx)
 	if err != nil {
 		return err
 	}
@@ -35,12 +35,9 @@ func (a *App) LoadCatalog(ctx context.Context) error {
 	return nil
 }
 
-func (a *App) activate(c *catalog.Catalog) {
-	a.SetCatalog(c)
-	if a.OnCatalog != nil {
-		a.OnCatalog(c)
-	}
-}
+// SetCatalog makes c the active catalogue in this process without storing
+// it as a version (tests and the simulator use it; a city imports).
+func (a *App) SetCatalog(c *catalog.Catalog) { a.activate(c) }
 
 // CatalogYAML returns the catalogue as YAML (the file a city edits).
 func CatalogYAML(c *catalog.Catalog) ([]byte, error) {
@@ -64,8 +61,8 @@ func (a *App) ImportCatalog(ctx context.Context, actor *fenliu.User, version, no
 	if err != nil {
 		return err
 	}
-	err = a.DB.Tx(ctx, func(q *store.Q) error {
-		return q.CreateCatalogVersion(ctx, &store.CatalogVersion{Version: version, Body: string(body), Note: note, CreatedBy: actor.ID, CreatedAt: a.now()})
+	err = a.db.Tx(ctx, func(q *store.Q) error {
+		return q.CreateCatalogVersion(ctx, &fenliu.CatalogVersion{Version: version, Body: string(body), Note: note, CreatedBy: actor.ID, CreatedAt: a.now()})
 	})
 	if fenliu.ErrorCode(err) == fenliu.EConflict {
 		return &fenliu.Error{Code: fenliu.EConflict, Field: "version", ZH: "版本号「" + version + "」已存在", EN: "version " + version + " already exists"}
@@ -122,4 +119,21 @@ func (a *App) PutCategory(ctx context.Context, actor *fenliu.User, version, grou
 		return &fenliu.Error{Code: fenliu.EInvalid, Field: "category", ZH: "事项无效：" + err.Error(), EN: "invalid category: " + err.Error()}
 	}
 	return a.ImportCatalog(ctx, actor, version, "edit "+cat.Code, next)
+}
+
+// CatalogVersions lists the stored catalogue versions, newest first, and
+// the active one.
+func (a *App) CatalogVersions(ctx context.Context, actor *fenliu.User) ([]*fenliu.CatalogVersion, string, error) {
+	if err := fenliu.CanReadDirectory(actor); err != nil {
+		return nil, "", err
+	}
+	vs, err := a.db.CatalogVersions(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	active := ""
+	if c := a.Catalog(); c != nil {
+		active = c.Version
+	}
+	return vs, active, nil
 }

@@ -16,15 +16,22 @@ import (
 // A stand-in engine and router: the real ones have their own tests; these
 // check what the service layer does with their answers.
 func fakeEngine(w *world, auto bool) {
-	w.a.Classifier = func(text string) app.Triage {
+	w.with(func(o *app.Options) { o.Triage = classifier(fakeTriage(auto)); o.Route = fakeRouter(w) })
+}
+
+func fakeTriage(auto bool) func(string) fenliu.Triage {
+	return func(text string) fenliu.Triage {
 		if text == "有人拿刀" {
-			return app.Triage{Disposition: fenliu.DispPolice, Category: "public_safety.threat", Units: []fenliu.UnitType{fenliu.UTPolice}, CatalogVersion: "v9"}
+			return fenliu.Triage{Disposition: fenliu.DispPolice, Category: "public_safety.threat", Units: []fenliu.UnitType{fenliu.UTPolice}, CatalogVersion: "v9"}
 		}
-		return app.Triage{Disposition: fenliu.DispDivert, Category: "city_appearance.night_market_noise",
+		return fenliu.Triage{Disposition: fenliu.DispDivert, Category: "city_appearance.night_market_noise",
 			Units: []fenliu.UnitType{fenliu.UTUrbanManagement}, Words: []string{"烧烤"}, CatalogVersion: "v9", AutoDispatch: auto}
 	}
-	w.a.Router = func(ctx context.Context, t *app.Triage, areaID int64, at time.Time) (*app.Route, error) {
-		return &app.Route{Mode: "direct", Assignments: []app.Assignment{{UnitID: w.unit.ID, UnitName: w.unit.Name, UnitType: t.Units[0], Role: fenliu.OrderLead, ReasonZH: "辖区", ReasonEN: "serves the area"}}}, nil
+}
+
+func fakeRouter(w *world) app.Router {
+	return func(ctx context.Context, t *fenliu.Triage, areaID int64, at time.Time) (*fenliu.Route, error) {
+		return &fenliu.Route{Mode: "direct", Assignments: []fenliu.Assignment{{UnitID: w.unit.ID, UnitName: w.unit.Name, UnitType: t.Units[0], Role: fenliu.OrderLead, ReasonZH: "辖区", ReasonEN: "serves the area"}}}, nil
 	}
 }
 
@@ -38,8 +45,8 @@ func TestIntakeRecordsTriageAndRoute(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := db.Incident(ctx, inc.ID)
-		var tr app.Triage
-		var rt app.Route
+		var tr fenliu.Triage
+		var rt fenliu.Route
 		if json.Unmarshal(got.Triage, &tr) != nil || json.Unmarshal(got.Route, &rt) != nil {
 			t.Fatalf("triage %s route %s", got.Triage, got.Route)
 		}
@@ -101,7 +108,7 @@ func TestRepeatCalls(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db, 1)
 		fakeEngine(w, false)
-		w.a.RepeatWindow = 24 * time.Hour
+		w.with(func(o *app.Options) { o.RepeatWindow = 24 * time.Hour })
 		first, _, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "烧烤太吵", CallerPhone: "13900000001", Address: "民族大道1号"})
 		if err != nil {
 			t.Fatal(err)
@@ -150,14 +157,16 @@ func TestIntakeRoutesFromDatabase(t *testing.T) {
 		}
 		desk := &fenliu.Unit{Code: "DESK", Name: "12345联动专席", Type: fenliu.UTSubdistrict, AlwaysOn: true}
 		w.a.CreateUnit(ctx, admin, desk)
-		w.a.Classifier = func(string) app.Triage {
-			return app.Triage{Disposition: fenliu.DispDivert, Category: "noise", Units: []fenliu.UnitType{fenliu.UTUrbanManagement}}
-		}
+		w.with(func(o *app.Options) {
+			o.Triage = classifier(func(string) fenliu.Triage {
+				return fenliu.Triage{Disposition: fenliu.DispDivert, Category: "noise", Units: []fenliu.UnitType{fenliu.UTUrbanManagement}}
+			})
+		})
 		inc, _, err := w.a.Intake(ctx, w.taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "吵", AreaID: g.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var r app.Route
+		var r fenliu.Route
 		json.Unmarshal(inc.Route, &r)
 		if len(r.Assignments) != 1 || r.Assignments[0].UnitID != local.ID || !strings.Contains(r.Assignments[0].ReasonZH, "江南区") || r.Mode != "direct" {
 			t.Fatalf("route = %+v", r)

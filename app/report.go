@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"strconv"
@@ -85,14 +84,14 @@ type names struct {
 
 func (a *App) names(ctx context.Context) (*names, error) {
 	n := &names{units: map[int64]*fenliu.Unit{}, areas: map[int64]*fenliu.Area{}}
-	units, err := a.DB.Units(ctx)
+	units, err := a.db.Units(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range units {
 		n.units[u.ID] = u
 	}
-	areas, err := a.DB.Areas(ctx)
+	areas, err := a.db.Areas(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +284,7 @@ type tally struct {
 
 func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to time.Time, out *tally) error {
 	total, row := out.total, out.row
-	facts, err := a.DB.ReportFacts(ctx, from, to, q.UnitID)
+	facts, err := a.db.ReportFacts(ctx, from, to, q.UnitID)
 	if err != nil {
 		return err
 	}
@@ -302,7 +301,7 @@ func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to t
 		}
 	}
 	if q.UnitID == 0 { // incident rates belong to the city, not to one unit
-		err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
+		err = a.db.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
 			f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
 			total.AddIncident(f)
 			if out.day != nil {
@@ -350,7 +349,7 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 		unit, _ = strconv.ParseInt(key, 10, 64)
 	}
 	var out []*fenliu.Order
-	err = a.DB.ReportOrders(ctx, q.From, q.To, unit, func(o *store.ReportOrder) error {
+	err = a.db.ReportOrders(ctx, q.From, q.To, unit, func(o *store.ReportOrder) error {
 		if len(out) >= limit {
 			return errEnough
 		}
@@ -372,34 +371,3 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 
 // errEnough stops a stream once a list is full.
 var errEnough = errors.New("enough")
-
-// SettingWeights holds the assessment weights as JSON, e.g. {"sign_for":20,...}.
-const SettingWeights = "assessment.weights"
-
-// weights returns the city's assessment weights, or the defaults.
-func (a *App) weights(ctx context.Context) metrics.Weights {
-	raw, err := a.DB.Setting(ctx, SettingWeights)
-	if err != nil || raw == "" {
-		return metrics.DefaultWeights
-	}
-	var w metrics.Weights
-	if json.Unmarshal([]byte(raw), &w) != nil || len(w) == 0 {
-		return metrics.DefaultWeights
-	}
-	return w
-}
-
-// SetWeights stores the assessment weights (考核权重); unknown rate names
-// and negative weights are refused.
-func (a *App) SetWeights(ctx context.Context, actor *fenliu.User, w metrics.Weights) error {
-	if err := fenliu.CanAdminister(actor); err != nil {
-		return err
-	}
-	for name, v := range w {
-		if _, ok := metrics.RateNames[name]; !ok || v < 0 {
-			return fenliu.Errorf(fenliu.EInvalid, "weights", "未知的指标或负权重：%s", "unknown rate or negative weight: %s", name)
-		}
-	}
-	b, _ := json.Marshal(w)
-	return a.DB.SetSettingTx(ctx, SettingWeights, string(b))
-}

@@ -27,23 +27,12 @@ import (
 // cover writes that committed late.
 const rollupMargin = 2 * time.Minute
 
-// settingRollupWatermark: every change before it (less rollupMargin) is in
-// the rollups.
-const settingRollupWatermark = "report.rollup_watermark"
-
 const (
 	dimAll      = "all"
 	dimUnit     = "unit"
 	dimCategory = "category"
 	dimArea     = "area"
 )
-
-func (a *App) loc() *time.Location {
-	if a.Location != nil {
-		return a.Location
-	}
-	return time.UTC
-}
 
 func dayStart(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
@@ -86,19 +75,19 @@ func (a *App) fingerprint(n *names) string {
 // dirtyDays returns the city-local days (as "2006-01-02") changed since the
 // rollups' watermark.
 func (a *App) dirtyDays(ctx context.Context, since time.Time) (map[string]bool, error) {
-	ts, err := a.DB.ReportChanges(ctx, since.Add(-rollupMargin))
+	ts, err := a.db.ReportChanges(ctx, since.Add(-rollupMargin))
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	for _, t := range ts {
-		out[t.In(a.loc()).Format("2006-01-02")] = true
+		out[t.In(a.Location(ctx)).Format("2006-01-02")] = true
 	}
 	return out, nil
 }
 
 func (a *App) watermark(ctx context.Context) time.Time {
-	raw, err := a.DB.Setting(ctx, settingRollupWatermark)
+	raw, err := a.db.Setting(ctx, settingRollupWatermark)
 	if err != nil || raw == "" {
 		return time.Time{}
 	}
@@ -115,20 +104,20 @@ func (a *App) watermark(ctx context.Context) time.Time {
 // operator may run it at once.
 func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 	now := a.now()
-	loc := a.loc()
+	loc := a.Location(ctx)
 	n, err := a.names(ctx)
 	if err != nil {
 		return 0, err
 	}
 	fp := a.fingerprint(n)
-	first, err := a.DB.FirstActivity(ctx)
+	first, err := a.db.FirstActivity(ctx)
 	if err != nil || first.IsZero() {
 		return 0, err
 	}
 	today := dayStart(now, loc)
 	fy := first.In(loc).Year()
 	start := time.Date(fy, 1, 1, 0, 0, 0, 0, loc) // whole years, so that each can be merged from its months
-	built, err := a.DB.RollupPeriods(ctx, start, today)
+	built, err := a.db.RollupPeriods(ctx, start, today)
 	if err != nil {
 		return 0, err
 	}
@@ -159,7 +148,7 @@ func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 			days = append(days, r)
 		}
 		if len(days) > 0 {
-			err := a.DB.Tx(ctx, func(q *store.Q) error {
+			err := a.db.Tx(ctx, func(q *store.Q) error {
 				for _, r := range days {
 					if err := q.PutRollup(ctx, r.period, r.rows); err != nil {
 						return err
@@ -201,7 +190,7 @@ func (a *App) RefreshRollups(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return count, a.DB.SetSettingTx(ctx, settingRollupWatermark, strconv.FormatInt(now.UnixMilli(), 10))
+	return count, a.setInternal(ctx, settingRollupWatermark, strconv.FormatInt(now.UnixMilli(), 10))
 }
 
 // dayRollup is one day's rollup, counted and ready to store.
@@ -222,7 +211,7 @@ func (a *App) countDay(ctx context.Context, n *names, fp string, from, to, now t
 		return c
 	}
 	var out dayRollup
-	facts, err := a.DB.ReportFacts(ctx, from, to, 0)
+	facts, err := a.db.ReportFacts(ctx, from, to, 0)
 	if err != nil {
 		return out, err
 	}
@@ -234,7 +223,7 @@ func (a *App) countDay(ctx context.Context, n *names, fp string, from, to, now t
 		get(dimCategory, o.Category).AddOrderPending(f, now)
 		get(dimArea, itoa(n.district(o.AreaID))).AddOrderPending(f, now)
 	}
-	err = a.DB.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
+	err = a.db.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
 		f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
 		get(dimAll, "").AddIncident(f)
 		get(dimCategory, in.Category).AddIncident(f)
@@ -266,7 +255,7 @@ func (a *App) putRollup(ctx context.Context, p *store.RollupPeriod, groups map[[
 	if err != nil {
 		return err
 	}
-	return a.DB.Tx(ctx, func(q *store.Q) error { return q.PutRollup(ctx, p, rows) })
+	return a.db.Tx(ctx, func(q *store.Q) error { return q.PutRollup(ctx, p, rows) })
 }
 
 // buildMonth merges a month's day rollups.
@@ -292,7 +281,7 @@ func (a *App) buildYear(ctx context.Context, fp string, y time.Time) (bool, erro
 // buildMerged makes the rollup of [from, end) by merging its parts; it is
 // as of the latest of them, and waits (false) until every part is built.
 func (a *App) buildMerged(ctx context.Context, fp, key string, from, end time.Time, subs []string) (bool, error) {
-	parts, err := a.DB.RollupPeriods(ctx, from, end)
+	parts, err := a.db.RollupPeriods(ctx, from, end)
 	if err != nil {
 		return false, err
 	}
@@ -307,7 +296,7 @@ func (a *App) buildMerged(ctx context.Context, fp, key string, from, end time.Ti
 		}
 	}
 	groups := map[[2]string]*metrics.Counts{}
-	err = a.DB.Rollups(ctx, subs, []string{dimAll, dimUnit, dimCategory, dimArea}, "", func(r *store.RollupRow) error {
+	err = a.db.Rollups(ctx, subs, []string{dimAll, dimUnit, dimCategory, dimArea}, "", func(r *store.RollupRow) error {
 		c, err := metrics.Decode(r.Counts)
 		if err != nil {
 			return err
@@ -335,7 +324,7 @@ type span struct {
 
 // plan splits [from, to) into usable rollup periods and live ranges.
 func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error) {
-	loc := a.loc()
+	loc := a.Location(ctx)
 	live := []span{{from: q.From, to: q.To}}
 	if (q.GroupBy == ByDay || q.Daily) && q.Location.String() != loc.String() {
 		return live, nil
@@ -351,7 +340,7 @@ func (a *App) plan(ctx context.Context, q ReportQuery, n *names) ([]span, error)
 	if !first.Before(last) {
 		return live, nil
 	}
-	periods, err := a.DB.RollupPeriods(ctx, first, last)
+	periods, err := a.db.RollupPeriods(ctx, first, last)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +431,7 @@ func (a *App) fromRollups(ctx context.Context, q ReportQuery, n *names, spans []
 			dims = append(dims, dimArea)
 		}
 	}
-	return a.DB.Rollups(ctx, keys, dims, key, func(r *store.RollupRow) error {
+	return a.db.Rollups(ctx, keys, dims, key, func(r *store.RollupRow) error {
 		c, err := metrics.Decode(r.Counts)
 		if err != nil {
 			return err

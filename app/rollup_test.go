@@ -22,13 +22,12 @@ func TestRollupsMatchLive(t *testing.T) {
 		ctx := context.Background()
 		cst := time.FixedZone("CST", 8*3600)
 		now := time.Date(2027, 1, 15, 15, 30, 0, 0, cst) // the demo's month straddles a new year
-		a := app.New(db)
-		a.Location = cst
+		var clock time.Time
+		a := app.New(db, app.Options{Now: func() time.Time { return clock }})
 		if _, err := demo.Load(ctx, a, now, 160, 3); err != nil {
 			t.Fatal(err)
 		}
-		clock := now
-		a.Now = func() time.Time { return clock }
+		clock = now
 		leader := &fenliu.User{ID: 1, Role: fenliu.RoleLeader}
 		type query struct {
 			name     string
@@ -38,7 +37,7 @@ func TestRollupsMatchLive(t *testing.T) {
 		units, _ := db.Units(ctx)
 		var unitID int64
 		for _, u := range units {
-			if os, _ := db.Orders(ctx, store.OrderFilter{UnitID: u.ID, Limit: 5}); len(os) >= 5 {
+			if os, _ := db.Orders(ctx, fenliu.OrderFilter{UnitID: u.ID, Limit: 5}); len(os) >= 5 {
 				unitID = u.ID
 				break
 			}
@@ -130,7 +129,7 @@ func TestRollupsMatchLive(t *testing.T) {
 		// Changes the rollups have not seen: a complaint on an old order, a
 		// decision changed on an old incident.
 		clock = clock.Add(10 * time.Minute)
-		old, err := db.Orders(ctx, store.OrderFilter{To: now.Add(-8 * 24 * time.Hour), Limit: 3})
+		old, err := db.Orders(ctx, fenliu.OrderFilter{To: now.Add(-8 * 24 * time.Hour), Limit: 3})
 		if err != nil || len(old) < 3 {
 			t.Fatalf("old orders: %v %v", old, err)
 		}
@@ -166,14 +165,14 @@ func TestReportFactsMatchOrders(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)
-		a := app.New(db)
+		a := app.New(db, app.Options{})
 		if _, err := demo.Load(ctx, a, now, 120, 5); err != nil {
 			t.Fatal(err)
 		}
 		from, to := now.Add(-40*24*time.Hour), now
 		// Some incidents were called in again: link later incidents to
 		// the incidents of a few orders.
-		some, err := db.Orders(ctx, store.OrderFilter{Limit: 40})
+		some, err := db.Orders(ctx, fenliu.OrderFilter{Limit: 40})
 		if err != nil || len(some) < 40 {
 			t.Fatalf("orders: %d %v", len(some), err)
 		}

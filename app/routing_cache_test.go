@@ -19,12 +19,11 @@ import (
 func TestRoutingSeesDirectoryChanges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a := app.New(db)
+		a := app.New(db, app.Options{Triage: classifier(func(string) fenliu.Triage {
+			return fenliu.Triage{Disposition: fenliu.DispDivert, Category: "city_appearance.night_market_noise", Units: []fenliu.UnitType{fenliu.UTUrbanManagement}}
+		})})
 		if _, err := demo.Load(ctx, a, time.Now(), 0, 1); err != nil {
 			t.Fatal(err)
-		}
-		a.Classifier = func(string) app.Triage {
-			return app.Triage{Disposition: fenliu.DispDivert, Category: "city_appearance.night_market_noise", Units: []fenliu.UnitType{fenliu.UTUrbanManagement}}
 		}
 		taker := &fenliu.User{Username: "t", DisplayName: "t", Role: fenliu.RoleCallTaker}
 		if err := a.Bootstrap(ctx, taker, ""); err != nil {
@@ -46,7 +45,7 @@ func TestRoutingSeesDirectoryChanges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var r app.Route
+			var r fenliu.Route
 			if err := json.Unmarshal(inc.Route, &r); err != nil || len(r.Assignments) == 0 {
 				t.Fatalf("no route: %s", inc.Route)
 			}
@@ -63,7 +62,7 @@ func TestRoutingSeesDirectoryChanges(t *testing.T) {
 			if err := q.CreateUnit(ctx, u); err != nil {
 				return err
 			}
-			return q.CreateRoutingRule(ctx, &store.RoutingRule{Category: "city_appearance.night_market_noise", UnitID: u.ID})
+			return q.CreateRoutingRule(ctx, &fenliu.RoutingRule{Category: "city_appearance.night_market_noise", UnitID: u.ID})
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -11,10 +11,11 @@ import (
 )
 
 // armAndEscalate runs inside every transaction that writes an order: it
-// re-arms the order's deadline timers for its new state and escalates it to
-// the parent unit when its history calls for it. It returns notices made.
-func (a *App) armAndEscalate(ctx context.Context, q *store.Q, o *fenliu.Order, now time.Time) ([]*store.Notice, error) {
-	if err := q.ArmTimers(ctx, o.ID, fenliu.Timers(o)); err != nil {
+// re-arms the order's deadline timers for its new state (each (order, kind,
+// time) fires once, however often it is re-armed) and escalates it to the
+// parent unit when its history calls for it. It returns notices made.
+func (a *App) armAndEscalate(ctx context.Context, q *store.Q, o *fenliu.Order, now time.Time) ([]*fenliu.Notice, error) {
+	if _, err := q.ArmTimers(ctx, o.ID, fenliu.Timers(o)); err != nil {
 		return nil, err
 	}
 	if o.Escalated || !o.State.Open() {
@@ -36,9 +37,9 @@ func (a *App) armAndEscalate(ctx context.Context, q *store.Q, o *fenliu.Order, n
 	return a.escalate(ctx, q, o, text, now)
 }
 
-// escalate marks the order escalated and notifies its unit's parent (or the
-// unit itself at the top of the tree).
-func (a *App) escalate(ctx context.Context, q *store.Q, o *fenliu.Order, text string, now time.Time) ([]*store.Notice, error) {
+// escalate marks the order escalated and notifies the level above its unit
+// (fenliu.NoticeRecipients).
+func (a *App) escalate(ctx context.Context, q *store.Q, o *fenliu.Order, text string, now time.Time) ([]*fenliu.Notice, error) {
 	prev := o.Version
 	o.Escalated, o.UpdatedAt = true, now
 	if err := q.UpdateOrder(ctx, o, prev); err != nil {
@@ -48,16 +49,19 @@ func (a *App) escalate(ctx context.Context, q *store.Q, o *fenliu.Order, text st
 	if err != nil {
 		return nil, err
 	}
-	to := unit.ID
-	if unit.ParentID != 0 {
-		to = unit.ParentID
+	var out []*fenliu.Notice
+	for _, to := range fenliu.NoticeRecipients(fenliu.NoticeEscalation, unit) {
+		n := &fenliu.Notice{Kind: fenliu.NoticeEscalation, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to, Text: text, CreatedAt: now}
+		if err := q.CreateNotice(ctx, n); err != nil {
+			return nil, err
+		}
+		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: o.ID, At: now,
+			Kind: fenliu.EventKind(fenliu.NoticeEscalation), Note: text, Data: map[string]any{"notice": n.ID, "to_unit": to}}); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
 	}
-	n := &store.Notice{Kind: fenliu.NoticeEscalation, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to, Text: text, CreatedAt: now}
-	if err := q.CreateNotice(ctx, n); err != nil {
-		return nil, err
-	}
-	return []*store.Notice{n}, q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: o.ID, At: now,
-		Kind: fenliu.EventKind(fenliu.NoticeEscalation), Note: text, Data: map[string]any{"notice": n.ID, "to_unit": to}})
+	return out, nil
 }
 
 // FireDue fires every timer due at now, each exactly once even with several
@@ -67,14 +71,14 @@ func (a *App) escalate(ctx context.Context, q *store.Q, o *fenliu.Order, text st
 func (a *App) FireDue(ctx context.Context, now time.Time) (int, error) {
 	fired := 0
 	for {
-		due, err := a.DB.DueTimers(ctx, now, 100)
+		due, err := a.db.DueTimers(ctx, now, 100)
 		if err != nil || len(due) == 0 {
 			return fired, err
 		}
 		for _, t := range due {
-			var notices []*store.Notice
+			var notices []*fenliu.Notice
 			var incident int64
-			err := a.DB.Tx(ctx, func(q *store.Q) error {
+			err := a.db.Tx(ctx, func(q *store.Q) error {
 				ok, err := q.ClaimTimer(ctx, t.ID, now)
 				if err != nil || !ok {
 					return err
@@ -107,36 +111,30 @@ func (a *App) FireDue(ctx context.Context, now time.Time) (int, error) {
 	}
 }
 
-// fire writes a timer's effects: notices to the unit (and the parent for a
-// supervision notice or an escalation) and an event on the record.
-func (a *App) fire(ctx context.Context, q *store.Q, o *fenliu.Order, t store.DueTimer, now time.Time) ([]*store.Notice, error) {
+// fire writes a timer's effects: its notices (fenliu.NoticesFor, to
+// fenliu.NoticeRecipients) and an event on the record.
+func (a *App) fire(ctx context.Context, q *store.Q, o *fenliu.Order, t store.DueTimer, now time.Time) ([]*fenliu.Notice, error) {
 	unit, err := q.Unit(ctx, o.UnitID)
 	if err != nil {
 		return nil, err
 	}
-	stage := map[fenliu.TimerKind]string{fenliu.TimerWarnSign: "签收 sign", fenliu.TimerOverSign: "签收 sign",
-		fenliu.TimerWarnFeedback: "反馈 feedback", fenliu.TimerOverFeedback: "反馈 feedback",
-		fenliu.TimerWarnClose: "办结 close", fenliu.TimerOverClose: "办结 close", fenliu.TimerEscalate: "超时未处理 still overdue"}[t.Kind]
 	if t.Kind == fenliu.TimerEscalate {
 		if o.Escalated {
 			return nil, nil
 		}
 		return a.escalate(ctx, q, o, fmt.Sprintf("工单 #%d 超时后仍未处理，提级盯办 / order #%d still overdue: escalated", o.ID, o.ID), now)
 	}
-	var out []*store.Notice
+	stage := t.Kind.StageOf()
+	var out []*fenliu.Notice
 	for _, kind := range fenliu.NoticesFor(t.Kind) {
-		targets := []int64{unit.ID}
 		var due *time.Time
 		if kind == fenliu.NoticeSupervision {
-			if unit.ParentID != 0 {
-				targets = append(targets, unit.ParentID)
-			}
-			d := now.Add(24 * time.Hour) // a supervision notice wants a reply within a day
+			d := now.Add(fenliu.SupervisionReplyLimit)
 			due = &d
 		}
-		for _, to := range targets {
-			n := &store.Notice{Kind: kind, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to, CreatedAt: now, DueAt: due,
-				Text: fmt.Sprintf("工单 #%d %s：%s / order #%d: %s", o.ID, noticeZH(kind), strings.Fields(stage)[0], o.ID, kind)}
+		for _, to := range fenliu.NoticeRecipients(kind, unit) {
+			n := &fenliu.Notice{Kind: kind, Stage: stage, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to, CreatedAt: now, DueAt: due,
+				Text: fmt.Sprintf("工单 #%d %s：%s / order #%d: %s", o.ID, kind.ZH(), stage.ZH(), o.ID, kind)}
 			if err := q.CreateNotice(ctx, n); err != nil {
 				return nil, err
 			}
@@ -144,23 +142,12 @@ func (a *App) fire(ctx context.Context, q *store.Q, o *fenliu.Order, t store.Due
 		}
 	}
 	return out, q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: o.ID, At: now, Kind: fenliu.EventKind(t.Kind),
-		Note: stage, Data: map[string]any{"timer": t.ID, "due": t.At.UnixMilli()}})
-}
-
-func noticeZH(k fenliu.NoticeKind) string {
-	return map[fenliu.NoticeKind]string{fenliu.NoticeWarning: "即将超时预警", fenliu.NoticeOverdue: "已超时",
-		fenliu.NoticeSupervision: "督办", fenliu.NoticeEscalation: "提级盯办", fenliu.NoticeRectification: "整改"}[k]
-}
-
-func (a *App) notify(n *store.Notice) {
-	if a.Notify != nil {
-		a.Notify(n)
-	}
+		Note: stage.ZH() + " " + string(stage), Data: map[string]any{"timer": t.ID, "due": t.At.UnixMilli(), "stage": string(stage)}})
 }
 
 // SendNotice issues a manual supervision notice or a rectification request
 // to an order's unit; it needs a reply by due.
-func (a *App) SendNotice(ctx context.Context, actor *fenliu.User, orderID int64, kind fenliu.NoticeKind, text string, due time.Time) (*store.Notice, error) {
+func (a *App) SendNotice(ctx context.Context, actor *fenliu.User, orderID int64, kind fenliu.NoticeKind, text string, due time.Time) (*fenliu.Notice, error) {
 	if err := fenliu.CanSupervise(actor); err != nil {
 		return nil, err
 	}
@@ -175,13 +162,13 @@ func (a *App) SendNotice(ctx context.Context, actor *fenliu.User, orderID int64,
 	if !due.After(now) {
 		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "due_at", ZH: "回复期限必须晚于现在", EN: "due_at must be in the future"}
 	}
-	var n *store.Notice
-	err := a.DB.Tx(ctx, func(q *store.Q) error {
+	var n *fenliu.Notice
+	err := a.db.Tx(ctx, func(q *store.Q) error {
 		o, err := q.Order(ctx, orderID)
 		if err != nil {
 			return err
 		}
-		n = &store.Notice{Kind: kind, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: o.UnitID, Text: text, CreatedBy: actor.ID, CreatedAt: now, DueAt: &due}
+		n = &fenliu.Notice{Kind: kind, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: o.UnitID, Text: text, CreatedBy: actor.ID, CreatedAt: now, DueAt: &due}
 		if err := q.CreateNotice(ctx, n); err != nil {
 			return err
 		}
@@ -202,71 +189,93 @@ func (a *App) ReplyNotice(ctx context.Context, actor *fenliu.User, id int64, rep
 	if reply == "" {
 		return &fenliu.Error{Code: fenliu.EInvalid, Field: "reply", ZH: "回复内容不能为空", EN: "reply is required"}
 	}
-	return a.DB.Tx(ctx, func(q *store.Q) error {
+	if err := (&fenliu.ActionInput{Note: reply}).Validate(fenliu.ActSign); err != nil {
+		return err
+	}
+	var incident int64
+	err := a.db.Tx(ctx, func(q *store.Q) error {
 		n, err := q.Notice(ctx, id)
 		if err != nil {
 			return err
 		}
-		if actor.Role == fenliu.RoleUnitStaff && actor.UnitID != n.UnitID {
-			return fenliu.NotFound("通知", "notice", id)
-		}
-		if actor.Role != fenliu.RoleUnitStaff && actor.Role != fenliu.RoleAdmin && actor.Role != fenliu.RoleSupervisor {
-			return &fenliu.Error{Code: fenliu.EForbidden, ZH: "无权回复", EN: "may not reply"}
-		}
-		if err := q.ReplyNotice(ctx, id, actor.ID, reply, a.now()); err != nil {
+		if err := fenliu.CanReplyNotice(actor, n); err != nil {
 			return err
 		}
+		now := a.now()
+		if err := q.ReplyNotice(ctx, id, actor.ID, reply, now); err != nil {
+			return err
+		}
+		incident = n.IncidentID
 		if n.IncidentID != 0 {
-			return q.InsertEvent(ctx, &fenliu.Event{IncidentID: n.IncidentID, OrderID: n.OrderID, At: a.now(), ActorID: actor.ID,
-				Kind: "reply", Note: reply, Data: map[string]any{"notice": id}})
+			return q.InsertEvent(ctx, &fenliu.Event{IncidentID: n.IncidentID, OrderID: n.OrderID, At: now, ActorID: actor.ID,
+				Kind: fenliu.EvReply, Note: reply, Data: map[string]any{"notice": id}})
 		}
 		return nil
 	})
+	if err == nil && incident != 0 {
+		a.changed(incident)
+	}
+	return err
 }
 
 // Notices lists notices; unit staff see their own unit's.
-func (a *App) Notices(ctx context.Context, actor *fenliu.User, f store.NoticeFilter) ([]*store.Notice, error) {
+func (a *App) Notices(ctx context.Context, actor *fenliu.User, f fenliu.NoticeFilter) ([]*fenliu.Notice, error) {
 	if !fenliu.SeesAllUnits(actor) {
 		f.UnitID = actor.UnitID
 	}
-	return a.DB.Notices(ctx, f)
+	return a.db.Notices(ctx, f)
 }
 
-// RunScheduler fires due timers until ctx ends: at the next due time, and
-// at least every interval (so timers armed by another server are seen). It
-// also makes the bulletins of loc's days and refreshes the report rollups
-// (kept by the days of a.Location, which the caller sets before).
-func (a *App) RunScheduler(ctx context.Context, interval time.Duration, loc *time.Location, log func(error)) {
+// wakeScheduler tells the scheduler that timers were armed: one already
+// due fires at once instead of at the next tick.
+func (a *App) wakeScheduler() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// RunScheduler fires due timers until ctx ends: at the next due time, at
+// once when a write armed a timer, and at least every interval (so timers
+// armed by another server are seen). It also makes the bulletins of the
+// city's days and refreshes the report rollups.
+func (a *App) RunScheduler(ctx context.Context, interval time.Duration) {
 	lastBulletins, lastRollups := time.Time{}, time.Time{}
 	for {
-		if _, err := a.FireDue(ctx, a.now()); err != nil && ctx.Err() == nil && log != nil {
-			log(err)
+		if _, err := a.FireDue(ctx, a.now()); err != nil && ctx.Err() == nil {
+			a.log.Error("scheduler: firing timers", "err", err)
 		}
 		if a.now().Sub(lastBulletins) > 10*time.Minute {
-			if _, err := a.GenerateBulletins(ctx, loc); err != nil && ctx.Err() == nil && log != nil {
-				log(err)
+			if _, err := a.GenerateBulletins(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("scheduler: bulletins", "err", err)
 			}
 			lastBulletins = a.now()
 		}
 		if a.now().Sub(lastRollups) > 5*time.Minute {
-			if _, err := a.RefreshRollups(ctx); err != nil && ctx.Err() == nil && log != nil {
-				log(err)
+			if _, err := a.RefreshRollups(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("scheduler: report rollups", "err", err)
 			}
 			lastRollups = a.now()
 		}
 		wait := interval
-		if next, err := a.DB.NextTimer(ctx); err == nil && !next.IsZero() {
+		if next, err := a.db.NextTimer(ctx); err == nil && !next.IsZero() {
 			if d := next.Sub(a.now()); d < wait {
 				wait = d
 			}
+		} else if err != nil && ctx.Err() == nil {
+			a.log.Error("scheduler: next timer", "err", err)
 		}
 		if wait < 100*time.Millisecond {
 			wait = 100 * time.Millisecond
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
-		case <-time.After(wait):
+		case <-a.wake:
+		case <-t.C:
 		}
+		t.Stop()
 	}
 }

@@ -31,9 +31,14 @@ groups:
 `
 
 // supWorld is a world with a parent unit above the unit, and the clock.
-func supWorld(t *testing.T, db *store.DB) (*world, *fenliu.Unit, *[]*store.Notice) {
+func supWorld(t *testing.T, db *store.DB) (*world, *fenliu.Unit, *[]*fenliu.Notice) {
 	t.Helper()
 	w := newWorld(t, db, 1)
+	var mu sync.Mutex
+	sent := &[]*fenliu.Notice{}
+	w.with(func(o *app.Options) {
+		o.OnNotice = func(n *fenliu.Notice) { mu.Lock(); *sent = append(*sent, n); mu.Unlock() }
+	})
 	cat, err := catalog.Parse([]byte(limitsCatalog))
 	if err != nil {
 		t.Fatal(err)
@@ -56,9 +61,6 @@ func supWorld(t *testing.T, db *store.DB) (*world, *fenliu.Unit, *[]*store.Notic
 		t.Fatal(err)
 	}
 	w.staff = []*fenliu.User{staff}
-	var mu sync.Mutex
-	sent := &[]*store.Notice{}
-	w.a.Notify = func(n *store.Notice) { mu.Lock(); *sent = append(*sent, n); mu.Unlock() }
 	return w, parent, sent
 }
 
@@ -79,7 +81,7 @@ func (w *world) divertNoise(t *testing.T) (*fenliu.Incident, *fenliu.Order) {
 	return inc, orders[0]
 }
 
-func kinds(ns []*store.Notice) map[fenliu.NoticeKind]int {
+func kinds(ns []*fenliu.Notice) map[fenliu.NoticeKind]int {
 	m := map[fenliu.NoticeKind]int{}
 	for _, n := range ns {
 		m[n.Kind]++
@@ -119,7 +121,7 @@ func TestTimersWarnOverdueEscalate(t *testing.T) {
 		if k[fenliu.NoticeOverdue] != 1 || k[fenliu.NoticeSupervision] != 2 {
 			t.Fatalf("after overdue: %v", k)
 		}
-		sup, _ := db.Notices(ctx, store.NoticeFilter{UnitID: parent.ID})
+		sup, _ := db.Notices(ctx, fenliu.NoticeFilter{UnitID: parent.ID})
 		if len(sup) != 1 || sup[0].Kind != fenliu.NoticeSupervision || sup[0].DueAt == nil {
 			t.Fatalf("parent's notices: %+v", sup)
 		}
@@ -176,8 +178,7 @@ func TestTimersExactlyOnceAcrossRestart(t *testing.T) {
 		total := 0
 		var wg sync.WaitGroup
 		for i := 0; i < 2; i++ {
-			srv := app.New(db)
-			srv.Notify = w.a.Notify
+			srv := app.New(db, w.opts)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -200,7 +201,7 @@ func TestTimersExactlyOnceAcrossRestart(t *testing.T) {
 			t.Fatalf("notices: %v", k)
 		}
 		// A third start later fires nothing already fired.
-		again, err := app.New(db).FireDue(ctx, t0.Add(31*time.Minute))
+		again, err := app.New(db, app.Options{}).FireDue(ctx, t0.Add(31*time.Minute))
 		if err != nil || again != 0 {
 			t.Fatalf("refired %d, %v", again, err)
 		}
@@ -224,7 +225,7 @@ func TestEscalationByHistoryAndManualNotices(t *testing.T) {
 		if _, err := w.a.Act(ctx, desk, o.ID, fenliu.ActReroute, fenliu.ActionInput{Note: "改派", UnitID: other.ID}); err != nil {
 			t.Fatal(err)
 		}
-		second, _ := db.Orders(ctx, store.OrderFilter{UnitID: other.ID})
+		second, _ := db.Orders(ctx, fenliu.OrderFilter{UnitID: other.ID})
 		admin := &fenliu.User{ID: 1, Role: fenliu.RoleAdmin}
 		if _, err := w.a.Act(ctx, admin, second[0].ID, fenliu.ActReturn, fenliu.ActionInput{Note: "也不是"}); err != nil {
 			t.Fatal(err)
@@ -232,7 +233,7 @@ func TestEscalationByHistoryAndManualNotices(t *testing.T) {
 		if _, err := w.a.Act(ctx, desk, second[0].ID, fenliu.ActReroute, fenliu.ActionInput{Note: "再改派", UnitID: parent.ID}); err != nil {
 			t.Fatal(err)
 		}
-		third, _ := db.Orders(ctx, store.OrderFilter{UnitID: parent.ID})
+		third, _ := db.Orders(ctx, fenliu.OrderFilter{UnitID: parent.ID})
 		if len(third) != 1 || !third[0].Escalated || kinds(*sent)[fenliu.NoticeEscalation] != 1 {
 			t.Fatalf("third unit not escalated: %+v %v", third, kinds(*sent))
 		}
@@ -242,7 +243,7 @@ func TestEscalationByHistoryAndManualNotices(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		open, _ := w.a.Notices(ctx, sup, store.NoticeFilter{Open: true})
+		open, _ := w.a.Notices(ctx, sup, fenliu.NoticeFilter{Open: true})
 		if len(open) != 1 || open[0].ID != n.ID {
 			t.Fatalf("open notices: %v", open)
 		}
@@ -285,7 +286,7 @@ func TestWorkingTimeAndOverrides(t *testing.T) {
 		if !o.SignDue.Equal(time.Date(2026, 11, 23, 16, 30, 0, 0, cst)) || !o.FeedbackDue.Equal(time.Date(2026, 11, 25, 12, 0, 0, 0, cst)) {
 			t.Fatalf("working-time deadlines: sign %v feedback %v", o.SignDue.In(cst), o.FeedbackDue.In(cst))
 		}
-		two := catalog.Limits{Sign: catalog.Duration(10 * time.Minute), Feedback: catalog.Duration(time.Hour), Close: catalog.Duration(2 * time.Hour)}
+		two := fenliu.Limits{Sign: fenliu.Duration(10 * time.Minute), Feedback: fenliu.Duration(time.Hour), Close: fenliu.Duration(2 * time.Hour)}
 		if err := w.a.SetLimitOverride(ctx, admin, fenliu.UTUrbanManagement, &two); err != nil {
 			t.Fatal(err)
 		}

@@ -27,94 +27,17 @@ const (
 	UrgencyLow      Urgency = "low"      // enquiry or advice
 )
 
-// Limits are the default time limits of a category's work orders.
-type Limits struct {
-	Sign     Duration `yaml:"sign" json:"sign"`         // 签收
-	Arrive   Duration `yaml:"arrive" json:"arrive"`     // 到达 (0: no arrival expected)
-	Feedback Duration `yaml:"feedback" json:"feedback"` // 反馈
-	Close    Duration `yaml:"close" json:"close"`       // 办结
-}
+// Limits are a category's time limits (the domain's fenliu.Limits).
+type Limits = fenliu.Limits
 
-// Duration is a time.Duration written as "30m", "2h", "3d" in files.
-type Duration time.Duration
-
-// UnmarshalYAML reads "30m", "4h", "3d" or "1d12h".
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	v, err := ParseDuration(n.Value)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalJSON writes the compact form as a JSON string.
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + FormatDuration(time.Duration(d)) + `"`), nil
-}
-
-// UnmarshalJSON reads "30m", "4h", "3d" (or 0).
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	v, err := ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalYAML writes the compact form.
-func (d Duration) MarshalYAML() (any, error) { return FormatDuration(time.Duration(d)), nil }
+// Duration is a limit written as "30m", "2h", "3d" in files.
+type Duration = fenliu.Duration
 
 // ParseDuration accepts Go durations plus a "d" (24h) unit; empty is zero.
-func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || s == "0" {
-		return 0, nil
-	}
-	var days time.Duration
-	if i := strings.IndexByte(s, 'd'); i > 0 {
-		var n int
-		if _, err := fmt.Sscanf(s[:i], "%d", &n); err != nil || n < 0 {
-			return 0, fmt.Errorf("bad duration %q", s)
-		}
-		days = time.Duration(n) * 24 * time.Hour
-		s = s[i+1:]
-		if s == "" {
-			return days, nil
-		}
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil || v < 0 {
-		return 0, fmt.Errorf("bad duration %q", s)
-	}
-	return days + v, nil
-}
+func ParseDuration(s string) (time.Duration, error) { return fenliu.ParseDuration(s) }
 
 // FormatDuration writes d as "3d", "4h", "30m" or "1d12h".
-func FormatDuration(d time.Duration) string {
-	if d == 0 {
-		return "0"
-	}
-	var b strings.Builder
-	if days := d / (24 * time.Hour); days > 0 {
-		fmt.Fprintf(&b, "%dd", days)
-		d -= days * 24 * time.Hour
-	}
-	if h := d / time.Hour; h > 0 {
-		fmt.Fprintf(&b, "%dh", h)
-		d -= h * time.Hour
-	}
-	if m := d / time.Minute; m > 0 {
-		fmt.Fprintf(&b, "%dm", m)
-		d -= m * time.Minute
-	}
-	if d > 0 {
-		fmt.Fprintf(&b, "%ds", d/time.Second)
-	}
-	return b.String()
-}
+func FormatDuration(d time.Duration) string { return fenliu.FormatDuration(d) }
 
 // Category is one matter of the catalogue.
 type Category struct {
@@ -285,21 +208,4 @@ func contains(us []fenliu.UnitType, u fenliu.UnitType) bool {
 		}
 	}
 	return false
-}
-
-// Due returns the deadlines of an order dispatched at t under these limits;
-// a zero limit sets no deadline. add adds a limit to t: clock time
-// (time.Time.Add) or working time (a calendar's AddWorking).
-func (l Limits) Due(t time.Time, add func(time.Time, time.Duration) time.Time) (sign, arrive, feedback, close *time.Time) {
-	if add == nil {
-		add = time.Time.Add
-	}
-	at := func(d Duration) *time.Time {
-		if d <= 0 {
-			return nil
-		}
-		v := add(t, time.Duration(d))
-		return &v
-	}
-	return at(l.Sign), at(l.Arrive), at(l.Feedback), at(l.Close)
 }

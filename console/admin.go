@@ -10,41 +10,10 @@ import (
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/catalog"
-	"github.com/fenliu/fenliu/store"
 )
 
-func (s *Server) adminRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin", s.auth(s.admin))
-	mux.Handle("POST /admin/users", s.auth(s.adminUser))
-	mux.Handle("POST /admin/units", s.auth(s.adminUnit))
-	mux.Handle("POST /admin/areas", s.auth(s.adminArea))
-	mux.Handle("POST /admin/shifts", s.auth(s.adminShift))
-	s.catalogRoutes(mux)
-}
-
 func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
-	if err := fenliu.CanAdminister(sess.User); err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	ctx := r.Context()
-	users, err := s.App.DB.Users(ctx)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	units, err := s.App.DB.Units(ctx)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	areas, err := s.App.DB.Areas(ctx)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	now := time.Now()
-	shifts, err := s.App.DB.Shifts(ctx, now.Add(-24*time.Hour), now.Add(14*24*time.Hour))
+	d, err := s.app.AdminDirectory(r.Context(), sess.User)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -53,12 +22,16 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
 	p.Title = p.T("nav.admin")
 	p.Flash = map[string]string{"user": p.T("admin.saved"), "unit": p.T("admin.saved"), "area": p.T("admin.saved"), "shift": p.T("admin.saved"),
 		"catalog": p.T("admin.catalog.saved")}[r.URL.Query().Get("saved")]
-	cat := s.App.Catalog()
+	cat := s.app.Catalog()
 	catInfo := map[string]any{}
 	if cat != nil {
 		catInfo["Version"], catInfo["Groups"], catInfo["Categories"] = cat.Version, len(cat.Groups), len(cat.Categories())
 	}
-	p.Data = map[string]any{"Users": users, "Units": units, "Areas": areas, "Shifts": shifts, "UnitNames": s.unitNames(r),
+	unitNames := map[int64]string{}
+	for _, u := range d.Units {
+		unitNames[u.ID] = u.Name
+	}
+	p.Data = map[string]any{"Users": d.Users, "Units": d.Units, "Areas": d.Areas, "Shifts": d.Shifts, "UnitNames": unitNames,
 		"Roles": fenliu.Roles, "UnitTypes": fenliu.UnitTypes, "Catalog": catInfo}
 	s.render(w, http.StatusOK, "admin", p)
 }
@@ -74,7 +47,7 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request, sess *session
 	if u.Role != fenliu.RoleUnitStaff {
 		u.UnitID = 0
 	}
-	if err := s.App.CreateUser(r.Context(), sess.User, u, r.PostFormValue("password")); err != nil {
+	if err := s.app.CreateUser(r.Context(), sess.User, u, r.PostFormValue("password")); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
@@ -90,7 +63,7 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, sess *session
 			u.AreaIDs = append(u.AreaIDs, id)
 		}
 	}
-	if err := s.App.CreateUnit(r.Context(), sess.User, u); err != nil {
+	if err := s.app.CreateUnit(r.Context(), sess.User, u); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
@@ -100,7 +73,7 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, sess *session
 func (s *Server) adminArea(w http.ResponseWriter, r *http.Request, sess *session) {
 	a := &fenliu.Area{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
 		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id")}
-	if err := s.App.CreateArea(r.Context(), sess.User, a); err != nil {
+	if err := s.app.CreateArea(r.Context(), sess.User, a); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
@@ -109,7 +82,7 @@ func (s *Server) adminArea(w http.ResponseWriter, r *http.Request, sess *session
 
 func (s *Server) adminShift(w http.ResponseWriter, r *http.Request, sess *session) {
 	parse := func(name string) (time.Time, error) {
-		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue(name), s.Opts.Location)
+		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue(name), s.app.Location(r.Context()))
 		if err != nil {
 			return t, &fenliu.Error{Code: fenliu.EInvalid, Field: name, ZH: "时间格式错误", EN: "invalid time"}
 		}
@@ -125,18 +98,12 @@ func (s *Server) adminShift(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, sess, err)
 		return
 	}
-	sh := &store.Shift{UnitID: formInt(r, "unit_id"), StartsAt: start, EndsAt: end, Person: strings.TrimSpace(r.PostFormValue("person")), Phone: strings.TrimSpace(r.PostFormValue("phone"))}
-	if err := s.App.AddShift(r.Context(), sess.User, sh); err != nil {
+	sh := &fenliu.Shift{UnitID: formInt(r, "unit_id"), StartsAt: start, EndsAt: end, Person: strings.TrimSpace(r.PostFormValue("person")), Phone: strings.TrimSpace(r.PostFormValue("phone"))}
+	if err := s.app.AddShift(r.Context(), sess.User, sh); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
 	http.Redirect(w, r, "/admin?saved=shift#shifts", http.StatusSeeOther)
-}
-
-func (s *Server) catalogRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/catalog.yaml", s.auth(s.catalogExport))
-	mux.Handle("GET /admin/catalog.csv", s.auth(s.catalogExport))
-	mux.Handle("POST /admin/catalog", s.auth(s.catalogImport))
 }
 
 func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -144,7 +111,7 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *ses
 		s.fail(w, r, sess, err)
 		return
 	}
-	c := s.App.Catalog()
+	c := s.app.Catalog()
 	if c == nil {
 		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ENotFound, ZH: "尚无事项清单", EN: "no catalogue loaded"})
 		return
@@ -158,7 +125,6 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *ses
 	if strings.HasSuffix(r.URL.Path, ".csv") {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		w.Write([]byte("\xef\xbb\xbf")) // BOM: spreadsheet programs then read UTF-8
 		c.WriteCSV(w)
 		return
 	}
@@ -201,7 +167,7 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request, sess *ses
 		s.fail(w, r, sess, err)
 		return
 	}
-	if err := s.App.ImportCatalog(r.Context(), sess.User, r.PostFormValue("version"), "console import "+fh.Filename, c); err != nil {
+	if err := s.app.ImportCatalog(r.Context(), sess.User, r.PostFormValue("version"), "console import "+fh.Filename, c); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}

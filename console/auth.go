@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu"
-	"github.com/fenliu/fenliu/store"
 )
 
 const (
@@ -64,8 +63,11 @@ func (s *Server) currentSession(r *http.Request) *session {
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	st, err := s.App.DB.Session(r.Context(), c.Value, time.Now())
+	st, err := s.app.Session(r.Context(), c.Value)
 	if err != nil {
+		if fenliu.StatusOf(err) >= 500 {
+			s.log.Error("session", "err", err)
+		}
 		return nil
 	}
 	return &session{User: st.User, CSRF: st.CSRF, ID: c.Value}
@@ -84,7 +86,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		lang = "zh"
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.Opts.SecureCookie})
+		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookie})
 	back := r.Referer()
 	if u, err := url.Parse(back); err != nil || back == "" || u.Host != r.Host {
 		back = "/"
@@ -164,28 +166,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusTooManyRequests, "login", p)
 		return
 	}
-	u, err := s.App.Login(r.Context(), username, password)
-	if err != nil {
+	st, err := s.app.SignIn(r.Context(), username, password, s.opts.SessionTTL)
+	if fenliu.ErrorCode(err) == fenliu.EUnauthorized {
 		s.throttle.Fail(now, keys...)
 		p.Error = errorMessage(p.Lang, err)
 		s.render(w, http.StatusUnauthorized, "login", p)
 		return
 	}
-	s.throttle.Reset(keys...)
-	var id string
-	err = s.App.DB.Tx(r.Context(), func(q *store.Q) error {
-		var err error
-		id, _, err = q.CreateSession(r.Context(), u.ID, now, now.Add(s.Opts.SessionTTL))
-		return err
-	})
 	if err != nil {
 		s.fail(w, r, nil, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: now.Add(s.Opts.SessionTTL),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Opts.SecureCookie})
+	s.throttle.Reset(keys...)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: st.ID, Path: "/", Expires: now.Add(s.opts.SessionTTL),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookie})
 	if next == "" {
-		next = homeOf(u.Role)
+		next = homeOf(st.User.Role)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -198,10 +194,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess != nil {
-		s.App.DB.Tx(r.Context(), func(q *store.Q) error { return q.DeleteSession(r.Context(), sess.ID, time.Now()) })
+		if err := s.app.SignOut(r.Context(), sess.ID); err != nil {
+			s.log.Error("sign out", "err", err)
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.Opts.SecureCookie})
+		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookie})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 

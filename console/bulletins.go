@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,11 +9,6 @@ import (
 	"github.com/fenliu/fenliu/xlsx"
 )
 
-func (s *Server) bulletinRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /bulletins", s.auth(s.bulletins))
-	mux.Handle("GET /bulletins/{id}", s.auth(s.bulletin))
-}
-
 // bulletins lists the stored bulletins and shows one made on demand for the
 // period and date asked (?period=day|week|month&date=2026-11-22).
 func (s *Server) bulletins(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -22,23 +16,24 @@ func (s *Server) bulletins(w http.ResponseWriter, r *http.Request, sess *session
 	if period == "" {
 		period = "day"
 	}
-	date := time.Now().In(s.Opts.Location).AddDate(0, 0, -1)
+	loc := s.app.Location(r.Context())
+	date := s.app.Now().In(loc).AddDate(0, 0, -1)
 	if d := r.URL.Query().Get("date"); d != "" {
-		if t, err := time.ParseInLocation("2006-01-02", d, s.Opts.Location); err == nil {
+		if t, err := time.ParseInLocation("2006-01-02", d, loc); err == nil {
 			date = t
 		}
 	}
-	rep, err := s.App.Bulletin(r.Context(), sess.User, period, date, s.Opts.Location)
+	rep, err := s.app.Bulletin(r.Context(), sess.User, period, date)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	from, to, _ := app.PeriodBounds(period, date, s.Opts.Location)
+	from, to, _ := app.PeriodBounds(period, date, loc)
 	if r.URL.Query().Get("format") == "xlsx" {
-		s.bulletinXLSX(w, rep, period, from)
+		s.bulletinXLSX(w, rep, period, from, loc)
 		return
 	}
-	stored, err := s.App.DB.Bulletins(r.Context(), 60)
+	stored, err := s.app.Bulletins(r.Context(), sess.User, 60)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -58,29 +53,25 @@ func (s *Server) bulletin(w http.ResponseWriter, r *http.Request, sess *session)
 		s.fail(w, r, sess, err)
 		return
 	}
-	b, err := s.App.DB.Bulletin(r.Context(), id)
+	b, rep, err := s.app.StoredBulletin(r.Context(), sess.User, id)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	var rep app.Report
-	if err := json.Unmarshal(b.Body, &rep); err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
+	loc := s.app.Location(r.Context())
 	if r.URL.Query().Get("format") == "xlsx" {
-		s.bulletinXLSX(w, &rep, b.Period, b.StartsAt)
+		s.bulletinXLSX(w, rep, b.Period, b.StartsAt, loc)
 		return
 	}
 	p := s.newPage(r, sess, "", "dashboard")
 	p.Title = p.T("bul.title")
-	p.Data = map[string]any{"Period": b.Period, "Date": b.StartsAt.In(s.Opts.Location).Format("2006-01-02"), "From": b.StartsAt, "To": b.EndsAt.Add(-time.Second),
+	p.Data = map[string]any{"Period": b.Period, "Date": b.StartsAt.In(loc).Format("2006-01-02"), "From": b.StartsAt, "To": b.EndsAt.Add(-time.Second),
 		"Total": s.dashRows(r, p, []*app.ReportRow{&rep.Total}, 30, "")[0], "Rows": s.dashRows(r, p, rep.Rows, 30, app.ByUnit),
 		"Cols": rateCols, "StoredID": b.ID}
 	s.render(w, http.StatusOK, "bulletins", p)
 }
 
-func (s *Server) bulletinXLSX(w http.ResponseWriter, rep *app.Report, period string, from time.Time) {
+func (s *Server) bulletinXLSX(w http.ResponseWriter, rep *app.Report, period string, from time.Time, loc *time.Location) {
 	header := []string{"单位 Unit", "工单 Orders", "考核得分 Score"}
 	for _, c := range rateCols {
 		header = append(header, c.ZH+" "+c.EN+" (%)")
@@ -103,10 +94,10 @@ func (s *Server) bulletinXLSX(w http.ResponseWriter, rep *app.Report, period str
 	for _, rr := range rep.Rows {
 		rows = append(rows, line(rr))
 	}
-	name := fmt.Sprintf("fenliu-bulletin-%s-%s.xlsx", period, from.In(s.Opts.Location).Format("20060102"))
+	name := fmt.Sprintf("fenliu-bulletin-%s-%s.xlsx", period, from.In(loc).Format("20060102"))
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if err := xlsx.Write(w, xlsx.Sheet{Name: "通报 " + period, Header: header, Rows: rows}); err != nil {
-		s.Log.Error("xlsx", "err", err)
+		s.log.Error("xlsx", "err", err)
 	}
 }

@@ -1,7 +1,8 @@
 // Package console is Fenliu's web console: server-rendered pages
 // (html/template) with htmx, one screen per role, live updates over
 // server-sent events, Chinese first and English second. It calls the service
-// layer for everything; it holds no rules.
+// layer for everything — it never touches the database — and holds no
+// rules: the route table is routes.go, one file per screen.
 package console
 
 import (
@@ -10,6 +11,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -33,19 +35,19 @@ var staticFS embed.FS
 
 // Options are the console's settings.
 type Options struct {
-	Location     *time.Location // the city's time zone (default Asia/Shanghai)
-	TileURL      string         // map tile server URL template; empty draws maps without tiles
-	SecureCookie bool           // set the Secure flag on cookies (behind HTTPS)
-	SessionTTL   time.Duration  // default 12h
-	MaxUpload    int64          // largest photo accepted (default 8 MiB)
+	TileURL      string        // map tile server URL template; empty draws maps without tiles
+	SecureCookie bool          // set the Secure flag on cookies (behind HTTPS)
+	SessionTTL   time.Duration // default 12h
+	// Live fans change notices out to open screens (default: a new broker).
+	Live *Broker
 }
 
 // Server is the web console.
 type Server struct {
-	App      *app.App
-	Log      *slog.Logger
-	Opts     Options
-	Live     *Broker
+	app      *app.App
+	log      *slog.Logger
+	opts     Options
+	live     *Broker
 	throttle *Throttle
 	pages    map[string]*template.Template
 	static   map[string]staticFile
@@ -60,20 +62,13 @@ type staticFile struct {
 // New builds the console: it parses the templates and indexes the static
 // files once.
 func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
-	if opts.Location == nil {
-		loc, err := time.LoadLocation("Asia/Shanghai")
-		if err != nil {
-			return nil, err
-		}
-		opts.Location = loc
-	}
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
-	if opts.MaxUpload == 0 {
-		opts.MaxUpload = 8 << 20
+	if opts.Live == nil {
+		opts.Live = NewBroker()
 	}
-	s := &Server{App: a, Log: log, Opts: opts, Live: NewBroker(), throttle: NewThrottle(5, 15*time.Minute)}
+	s := &Server{app: a, log: log, opts: opts, live: opts.Live, throttle: NewThrottle(5, 15*time.Minute)}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -180,30 +175,10 @@ func (s *Server) parseTemplates() error {
 	return nil
 }
 
-// Routes registers the console's routes on mux.
-func (s *Server) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /static/{version}/{path...}", s.serveStatic)
-	mux.HandleFunc("GET /login", s.loginPage)
-	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("POST /logout", s.logout)
-	mux.HandleFunc("GET /lang/{lang}", s.setLang)
-	mux.HandleFunc("GET /{$}", s.home)
-	mux.Handle("GET /events", s.auth(s.events))
-	mux.Handle("GET /uploads/{token}", s.auth(s.upload))
-
-	mux.Handle("GET /inbox", s.auth(s.inbox))
-	mux.Handle("GET /orders/{id}", s.auth(s.orderPage))
-	mux.Handle("POST /orders/{id}/act/{action}", s.auth(s.orderAct))
-	mux.Handle("GET /incidents/{id}", s.auth(s.incidentPage))
-	s.moreRoutes(mux)
-	s.noticeRoutes(mux)
-	s.dashboardRoutes(mux)
-	s.bulletinRoutes(mux)
-}
-
 // page is what every template gets.
 type page struct {
 	s       *Server
+	loc     *time.Location // the city's time zone
 	Lang    string
 	User    *fenliu.User
 	CSRF    string
@@ -237,7 +212,7 @@ func (p *page) Time(t any) string {
 	if v.IsZero() {
 		return ""
 	}
-	return v.In(p.s.Opts.Location).Format("2006-01-02 15:04")
+	return v.In(p.loc).Format("2006-01-02 15:04")
 }
 
 // StateLabel is a state's label in the page's language.
@@ -283,7 +258,7 @@ func (p *page) Has(roles ...string) bool {
 }
 
 func (s *Server) newPage(r *http.Request, sess *session, title, nav string) *page {
-	p := &page{s: s, Lang: langOf(r), Title: title, Nav: nav, Now: time.Now(), Version: s.version, TileURL: s.Opts.TileURL}
+	p := &page{s: s, loc: s.app.Location(r.Context()), Lang: langOf(r), Title: title, Nav: nav, Now: s.app.Now(), Version: s.version, TileURL: s.opts.TileURL}
 	if sess != nil {
 		p.User, p.CSRF = sess.User, sess.CSRF
 	}
@@ -294,13 +269,13 @@ func (s *Server) newPage(r *http.Request, sess *session, title, nav string) *pag
 func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
 	t, ok := s.pages[name]
 	if !ok {
-		s.Log.Error("no template", "name", name)
+		s.log.Error("no template", "name", name)
 		http.Error(w, "template missing", http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		s.Log.Error("render", "template", name, "err", err)
+		s.log.Error("render", "template", name, "err", err)
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
@@ -319,7 +294,7 @@ func (s *Server) fragment(w http.ResponseWriter, status int, page, block string,
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
-		s.Log.Error("render fragment", "template", page, "block", block, "err", err)
+		s.log.Error("render fragment", "template", page, "block", block, "err", err)
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
@@ -341,7 +316,8 @@ func securityHeaders(w http.ResponseWriter) {
 
 // errorMessage is a domain error's message in the page's language.
 func errorMessage(lang string, err error) string {
-	if e, ok := err.(*fenliu.Error); ok {
+	var e *fenliu.Error
+	if errors.As(err, &e) && fenliu.StatusOf(err) < 500 {
 		if lang == "en" {
 			return e.EN
 		}
@@ -360,7 +336,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err
 		fenliu.EConflict: 409, fenliu.ENotFound: 404, fenliu.EForbidden: 403, fenliu.EUnauthorized: 401, fenliu.ETooLarge: 413}[code]
 	if status == 0 {
 		status = 500
-		s.Log.Error("console", "path", r.URL.Path, "err", err)
+		s.log.Error("console", "path", r.URL.Path, "err", err)
 	}
 	p := s.newPage(r, sess, "", "")
 	p.Error = errorMessage(p.Lang, err)

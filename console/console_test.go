@@ -1,12 +1,10 @@
-package console
+package console_test
 
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,30 +13,24 @@ import (
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
-	"github.com/fenliu/fenliu/store/storetest"
+	"github.com/fenliu/fenliu/console"
+	"github.com/fenliu/fenliu/server/servertest"
 )
 
 type site struct {
 	t   *testing.T
-	srv *httptest.Server
+	url string
 	a   *app.App
 	ids map[string]int64 // users and units by name
 }
 
+// newSite runs the real server (the wiring `fenliu serve` runs) on a fresh
+// database with a small city.
 func newSite(t *testing.T) *site {
-	db := storetest.SQLite(t)
-	a := app.New(db)
+	m := servertest.Start(t, "", nil)
+	a := m.App
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	web, err := New(a, log, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Changed = web.Live.Publish
-	mux := http.NewServeMux()
-	web.Routes(mux)
-	s := &site{t: t, srv: httptest.NewServer(mux), a: a, ids: map[string]int64{}}
-	t.Cleanup(s.srv.Close)
+	s := &site{t: t, url: m.URL(), a: a, ids: map[string]int64{}}
 	admin := &fenliu.User{Username: "admin", DisplayName: "管理员", Role: fenliu.RoleAdmin}
 	if err := a.Bootstrap(ctx, admin, "pw-admin"); err != nil {
 		t.Fatal(err)
@@ -71,7 +63,7 @@ func (s *site) browser() *http.Client {
 
 func (s *site) get(c *http.Client, path string) (int, string) {
 	s.t.Helper()
-	resp, err := c.Get(s.srv.URL + path)
+	resp, err := c.Get(s.url + path)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -82,7 +74,7 @@ func (s *site) get(c *http.Client, path string) (int, string) {
 
 func (s *site) post(c *http.Client, path string, form url.Values) (int, string, string) {
 	s.t.Helper()
-	resp, err := c.PostForm(s.srv.URL+path, form)
+	resp, err := c.PostForm(s.url+path, form)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -149,7 +141,7 @@ func TestSignInThrottle(t *testing.T) {
 	if st != http.StatusTooManyRequests || !strings.Contains(body, "登录失败次数过多") {
 		t.Fatalf("sixth try: %d", st)
 	}
-	th := NewThrottle(2, time.Minute)
+	th := console.NewThrottle(2, time.Minute)
 	t0 := time.Now()
 	th.Fail(t0, "k")
 	th.Fail(t0.Add(time.Second), "k")
@@ -206,7 +198,7 @@ func TestIsolationAndEscaping(t *testing.T) {
 	if st, body, _ := s.post(ac, "/orders/"+itoa(orders[0].ID)+"/act/sign", url.Values{"csrf": {acsrf}}); st != http.StatusSeeOther {
 		t.Fatalf("sign: %d %s", st, body)
 	}
-	if o, _ := s.a.DB.Order(ctx, orders[0].ID); o.State != fenliu.StateSigned {
+	if o, _ := s.a.Order(ctx, taker, orders[0].ID); o.State != fenliu.StateSigned {
 		t.Errorf("order state %s", o.State)
 	}
 }

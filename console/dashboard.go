@@ -6,19 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
-	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/metrics"
 	"github.com/fenliu/fenliu/xlsx"
 )
-
-func (s *Server) dashboardRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /dashboard", s.auth(s.dashboard))
-	mux.Handle("GET /dashboard/orders", s.auth(s.drill))
-	mux.Handle("GET /dashboard/report.xlsx", s.auth(s.reportXLSX))
-}
 
 // rateCols are the rates the dashboard shows, in order.
 var rateCols = []struct{ Key, ZH, EN string }{
@@ -73,8 +65,9 @@ func (s *Server) reportQuery(r *http.Request) (app.ReportQuery, int, string) {
 	default:
 		group = app.ByUnit
 	}
-	from, to := app.LastDays(time.Now(), days, s.Opts.Location)
-	return app.ReportQuery{From: from, To: to, GroupBy: group, Location: s.Opts.Location}, days, group
+	loc := s.app.Location(r.Context())
+	from, to := app.LastDays(s.app.Now(), days, loc)
+	return app.ReportQuery{From: from, To: to, GroupBy: group, Location: loc}, days, group
 }
 
 func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days int, group string) []dashRow {
@@ -101,7 +94,7 @@ func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session) {
 	q, days, group := s.reportQuery(r)
 	q.Daily = true // the trend chart, in the same pass
-	rep, err := s.App.Report(r.Context(), sess.User, q)
+	rep, err := s.app.Report(r.Context(), sess.User, q)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -157,7 +150,7 @@ func (s *Server) drill(w http.ResponseWriter, r *http.Request, sess *session) {
 		q.GroupBy = ""
 	}
 	rate, part := r.URL.Query().Get("rate"), r.URL.Query().Get("part")
-	orders, err := s.App.DrillDown(r.Context(), sess.User, q, rate, part, key, 500)
+	orders, err := s.app.DrillDownRows(r.Context(), sess.User, q, rate, part, key, 500)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -179,19 +172,15 @@ func (s *Server) drill(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	v := r.URL.Query()
 	v.Set("part", other)
-	p.Data = map[string]any{"Rate": name, "Part": part, "Key": key, "Group": group, "Days": days, "List": s.orderRows(r, p, orders), "Other": "/dashboard/orders?" + v.Encode()}
+	p.Data = map[string]any{"Rate": name, "Part": part, "Key": key, "Group": group, "Days": days, "List": withPage(p, orders), "Other": "/dashboard/orders?" + v.Encode()}
 	s.render(w, http.StatusOK, "drill", p)
-}
-
-func (s *Server) orderRows(r *http.Request, p *page, orders []*fenliu.Order) []orderRow {
-	return s.rowsOf(r, p, orders)
 }
 
 // reportXLSX downloads the dashboard's table as an Excel file: one row per
 // group with every rate's value, numerator and denominator.
 func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, sess *session) {
 	q, days, group := s.reportQuery(r)
-	rep, err := s.App.Report(r.Context(), sess.User, q)
+	rep, err := s.app.Report(r.Context(), sess.User, q)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -220,8 +209,8 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, sess *sessio
 		rows = append(rows, line(rr))
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fenliu-%s-%dd-%s.xlsx"`, group, days, time.Now().In(s.Opts.Location).Format("20060102")))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fenliu-%s-%dd-%s.xlsx"`, group, days, s.app.Now().In(q.Location).Format("20060102")))
 	if err := xlsx.Write(w, xlsx.Sheet{Name: "考核 " + group, Header: header, Rows: rows}); err != nil {
-		s.Log.Error("xlsx", "err", err)
+		s.log.Error("xlsx", "err", err)
 	}
 }

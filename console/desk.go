@@ -9,14 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fenliu/fenliu"
-	"github.com/fenliu/fenliu/app"
 )
-
-func (s *Server) deskRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /desk", s.auth(s.desk))
-	mux.Handle("POST /desk/suggest", s.auth(s.deskSuggest))
-	mux.Handle("POST /desk/incidents", s.auth(s.deskCreate))
-}
 
 func (s *Server) desk(w http.ResponseWriter, r *http.Request, sess *session) {
 	if err := fenliu.CanDecide(sess.User); err != nil {
@@ -25,7 +18,7 @@ func (s *Server) desk(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	p := s.newPage(r, sess, "", "desk")
 	p.Title = p.T("nav.desk")
-	areas, err := s.App.DB.Areas(r.Context())
+	areas, err := s.app.Areas(r.Context(), sess.User)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -106,7 +99,7 @@ func (s *Server) deskSuggest(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.fail(w, r, sess, err)
 		return
 	}
-	sug, err := s.App.Suggest(r.Context(), sess.User, in.Text, in.AreaID, strings.TrimSpace(in.CallerPhone), strings.TrimSpace(in.Address))
+	sug, err := s.app.Suggest(r.Context(), sess.User, in.Text, in.AreaID, strings.TrimSpace(in.CallerPhone), strings.TrimSpace(in.Address))
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -120,8 +113,9 @@ func (s *Server) deskSuggest(w http.ResponseWriter, r *http.Request, sess *sessi
 	s.fragment(w, http.StatusOK, "desk", "suggestion", p)
 }
 
-// deskCreate records the call and carries out the call-taker's choice:
-// transfer (divert as suggested or as changed), police, or redirect.
+// deskCreate records the call and carries out the call-taker's choice in
+// one step (app.Transfer): transfer (as suggested or as changed), police,
+// or redirect; or records it only, for the linkage desk to decide.
 func (s *Server) deskCreate(w http.ResponseWriter, r *http.Request, sess *session) {
 	in, err := s.deskForm(r)
 	if err != nil {
@@ -132,68 +126,29 @@ func (s *Server) deskCreate(w http.ResponseWriter, r *http.Request, sess *sessio
 		in.ChannelRef = "desk-" + randomToken()[:16]
 	}
 	ctx := r.Context()
-	inc, _, err := s.App.Intake(ctx, sess.User, in)
+	action := r.PostFormValue("do")
+	switch action {
+	case "police", "transfer", "redirect":
+	default: // record only; the desk decides later
+		inc, _, err := s.app.Intake(ctx, sess.User, in)
+		if err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/incidents/%d", inc.ID), http.StatusSeeOther)
+		return
+	}
+	t := fenliu.TransferInput{Incident: &in, Police: action == "police", Note: translate(langOf(r), "desk.transfer_note"),
+		Decision: fenliu.DecisionInput{Disposition: fenliu.Disposition(r.PostFormValue("disposition")),
+			Category: r.PostFormValue("category"), Hotline: r.PostFormValue("hotline")}}
+	t.Lead, _ = strconv.ParseInt(r.PostFormValue("lead"), 10, 64)
+	if action == "redirect" && t.Decision.Disposition == "" {
+		t.Decision.Disposition = fenliu.DispRedirect
+	}
+	res, err := s.app.Transfer(ctx, sess.User, t)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	var t app.Triage
-	if len(inc.Triage) > 0 {
-		_ = jsonUnmarshal(inc.Triage, &t)
-	}
-	action := r.PostFormValue("do")
-	d := fenliu.DecisionInput{Disposition: fenliu.Disposition(r.PostFormValue("disposition")), Category: r.PostFormValue("category"), Hotline: r.PostFormValue("hotline")}
-	switch action {
-	case "police":
-		d = fenliu.DecisionInput{Disposition: fenliu.DispPolice, Category: t.Category}
-		if t.Disposition == fenliu.DispJoint {
-			d.Disposition = fenliu.DispJoint
-		}
-	case "transfer", "redirect":
-		if d.Disposition == "" {
-			d.Disposition, d.Category, d.Hotline = t.Disposition, t.Category, t.Hotline
-		}
-		if action == "transfer" && d.Disposition != fenliu.DispRedirect && !d.Disposition.PoliceSide() {
-			d.Disposition = fenliu.DispDivert
-		}
-		if d.Disposition == fenliu.DispRedirect && d.Hotline == "" {
-			d.Hotline = t.Hotline
-		}
-	default: // record only; the desk decides later
-		http.Redirect(w, r, fmt.Sprintf("/incidents/%d", inc.ID), http.StatusSeeOther)
-		return
-	}
-	if d.Disposition == "" {
-		d.Disposition = fenliu.DispDivert
-	}
-	if _, err := s.App.Decide(ctx, sess.User, inc.ID, d); err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	if d.Disposition == fenliu.DispDivert {
-		units := routeUnits(inc.Route)
-		if lead, _ := strconv.ParseInt(r.PostFormValue("lead"), 10, 64); lead != 0 {
-			units = append([]int64{lead}, units...)
-		}
-		if len(units) > 0 {
-			spec := fenliu.DispatchInput{Note: translate(langOf(r), "desk.transfer_note")}
-			seen := map[int64]bool{}
-			for i, u := range units {
-				if seen[u] {
-					continue
-				}
-				seen[u] = true
-				role := fenliu.OrderAssist
-				if i == 0 {
-					role = fenliu.OrderLead
-				}
-				spec.Orders = append(spec.Orders, fenliu.OrderSpec{UnitID: u, Role: role})
-			}
-			if _, err := s.App.Dispatch(ctx, sess.User, inc.ID, spec); err != nil {
-				s.fail(w, r, sess, err)
-				return
-			}
-		}
-	}
-	http.Redirect(w, r, fmt.Sprintf("/desk?done=%d", inc.ID), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/desk?done=%d", res.Incident.ID), http.StatusSeeOther)
 }

@@ -7,10 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,11 +19,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
-	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
-	"github.com/fenliu/fenliu/httpapi"
-	"github.com/fenliu/fenliu/store/storetest"
-	"github.com/fenliu/fenliu/triage"
+	"github.com/fenliu/fenliu/server/servertest"
 	"github.com/fenliu/fenliu/xlsx"
 )
 
@@ -42,10 +35,10 @@ func shotDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// world is the real server (console + API) over a demo city, with the triage
-// engine wired as cmd/fenliu wires it.
+// world is the real server — the wiring `fenliu serve` runs (server.Main)
+// — over a demo city, with a browser.
 type world struct {
-	srv  *httptest.Server
+	url  string
 	a    *app.App
 	ids  map[string]int64
 	dir  string
@@ -59,45 +52,18 @@ func newWorld(t *testing.T) *world {
 		}
 		t.Skip("chromium not installed")
 	}
-	db := storetest.SQLite(t)
-	a := app.New(db)
+	m := servertest.Start(t, "", nil)
+	a := m.App
 	ctx := context.Background()
-	if err := a.LoadCatalog(ctx); err != nil {
-		t.Fatal(err)
-	}
-	train, err := triage.TrainingSet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := triage.New(a.Catalog(), train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Classifier = func(text string) app.Triage {
-		r := eng.Classify(text)
-		return app.Triage{Disposition: r.Disposition, Category: r.Category, CategoryZH: r.CategoryZH, CategoryEN: r.CategoryEN,
-			Units: r.Units, Hotline: r.Hotline, Confidence: r.Confidence, Words: r.Reason.Words, Cues: r.Reason.Cues,
-			ReasonZH: r.Reason.ZH, ReasonEN: r.Reason.EN, Script: r.Script, CatalogVersion: r.CatalogVersion}
-	}
 	if _, err := demo.Load(ctx, a, time.Now().UTC(), 60, 11); err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	web, err := console.New(a, log, console.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Changed = web.Live.Publish
-	mux := http.NewServeMux()
-	httpapi.New(a, log).Routes(mux)
-	web.Routes(mux)
-	w := &world{srv: httptest.NewServer(mux), a: a, ids: map[string]int64{}, dir: shotDir(t)}
-	t.Cleanup(w.srv.Close)
-	units, _ := db.Units(ctx)
+	w := &world{url: m.URL(), a: a, ids: map[string]int64{}, dir: shotDir(t)}
+	units, _ := m.DB.Units(ctx)
 	for _, u := range units {
 		w.ids[u.Code] = u.ID
 	}
-	users, _ := db.Users(ctx)
+	users, _ := m.DB.Users(ctx)
 	for _, u := range users {
 		w.ids[u.Username] = u.ID
 	}
@@ -125,7 +91,7 @@ func (w *world) user(t *testing.T, name string) context.Context {
 		return ctx
 	}
 	must(t, chromedp.Do(ctx,
-		chromedp.Navigate(w.srv.URL+"/login"),
+		chromedp.Navigate(w.url+"/login"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), name),
 		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), demo.Password),
 		chromedp.Click(chromedp.CSS(`button.primary`)),
@@ -205,7 +171,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	t.Run("sign-in", func(t *testing.T) {
 		ctx := w.user(t, "")
-		must(t, chromedp.Do(ctx, chromedp.Navigate(w.srv.URL+"/login"),
+		must(t, chromedp.Do(ctx, chromedp.Navigate(w.url+"/login"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "taker"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "wrong"),
 			chromedp.Click(chromedp.CSS(`button.primary`)),
@@ -233,7 +199,7 @@ func TestConsoleInBrowser(t *testing.T) {
 				}
 			}
 		}()
-		must(t, chromedp.Do(ctx, chromedp.Navigate(w.srv.URL+"/desk"), chromedp.WaitVisible(chromedp.ID("text"))))
+		must(t, chromedp.Do(ctx, chromedp.Navigate(w.url+"/desk"), chromedp.WaitVisible(chromedp.ID("text"))))
 		call := []string{"凌晨两点了，", "楼下夜市的烧烤摊还在放音乐划拳，", "吵得根本睡不着，", "麻烦派人来管一管"}
 		keys := 0
 		start := time.Now()
@@ -263,14 +229,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	t.Run("unit sees a new order live, signs, feeds back with a photo; supervisor counts change", func(t *testing.T) {
 		unit := w.user(t, "unit-jn-urban_management")
 		sup := w.user(t, "super")
-		must(t, chromedp.Do(unit, chromedp.Navigate(w.srv.URL+"/inbox"), chromedp.WaitVisible(chromedp.ID("inbox"))))
-		must(t, chromedp.Do(sup, chromedp.Navigate(w.srv.URL+"/supervise"), chromedp.WaitVisible(chromedp.CSS(`[data-state=signed] b`))))
+		must(t, chromedp.Do(unit, chromedp.Navigate(w.url+"/inbox"), chromedp.WaitVisible(chromedp.ID("inbox"))))
+		must(t, chromedp.Do(sup, chromedp.Navigate(w.url+"/supervise"), chromedp.WaitVisible(chromedp.CSS(`[data-state=signed] b`))))
 		time.Sleep(500 * time.Millisecond) // both event streams connected
 		signedBefore := text(t, sup, `[data-state=signed] b`)
 		_, order = w.dispatch(t, um, "福建园路夜宵摊占道经营，桌椅摆到了马路上")
 		waitText(t, unit, fmt.Sprintf(`tr[data-order="%d"]`, order.ID), func(s string) bool { return strings.Contains(s, "夜宵摊") })
 		w.shot(t, unit, "04-inbox-live")
-		must(t, chromedp.Do(unit, chromedp.Navigate(fmt.Sprintf("%s/orders/%d", w.srv.URL, order.ID)),
+		must(t, chromedp.Do(unit, chromedp.Navigate(fmt.Sprintf("%s/orders/%d", w.url, order.ID)),
 			chromedp.Click(chromedp.CSS(`form.act-sign button`)),
 			chromedp.WaitVisible(chromedp.CSS(`form.act-feedback`))))
 		waitText(t, sup, `[data-state=signed] b`, func(s string) bool { return s != signedBefore })
@@ -294,9 +260,9 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("state after feedback: %q", s)
 		}
 		w.shot(t, unit, "06-order-fed-back")
-		must(t, chromedp.Do(unit, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(w.srv.URL+"/inbox"), chromedp.WaitVisible(chromedp.ID("inbox"))))
+		must(t, chromedp.Do(unit, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(w.url+"/inbox"), chromedp.WaitVisible(chromedp.ID("inbox"))))
 		w.shot(t, unit, "07-mobile-inbox")
-		must(t, chromedp.Do(unit, chromedp.Navigate(fmt.Sprintf("%s/orders/%d", w.srv.URL, order.ID)), chromedp.WaitVisible(chromedp.ID("matter"))))
+		must(t, chromedp.Do(unit, chromedp.Navigate(fmt.Sprintf("%s/orders/%d", w.url, order.ID)), chromedp.WaitVisible(chromedp.ID("matter"))))
 		w.shot(t, unit, "08-mobile-order")
 	})
 
@@ -316,7 +282,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			}
 		}()
 		for _, path := range []string{"/inbox", fmt.Sprintf("/orders/%d", o.ID), fmt.Sprintf("/incidents/%d", inc.ID)} {
-			must(t, chromedp.Do(unit, chromedp.Navigate(w.srv.URL+path), chromedp.WaitVisible(chromedp.CSS("main"))))
+			must(t, chromedp.Do(unit, chromedp.Navigate(w.url+path), chromedp.WaitVisible(chromedp.CSS("main"))))
 			html, err := chromedp.Run(unit, chromedp.Evaluate[string](`document.querySelector("main").textContent`))
 			must(t, err)
 			if !strings.Contains(html, "<script>alert(1)</script>") {
@@ -332,7 +298,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	t.Run("a unit cannot open another unit's order", func(t *testing.T) {
 		_, other := w.dispatch(t, w.ids["HOUSING"], "楼上卫生间漏水")
 		unit := w.user(t, "unit-jn-urban_management")
-		must(t, chromedp.Do(unit, chromedp.Navigate(fmt.Sprintf("%s/orders/%d", w.srv.URL, other.ID)), chromedp.WaitVisible(chromedp.CSS("p.error"))))
+		must(t, chromedp.Do(unit, chromedp.Navigate(fmt.Sprintf("%s/orders/%d", w.url, other.ID)), chromedp.WaitVisible(chromedp.CSS("p.error"))))
 		if s := text(t, unit, "p.error"); !strings.Contains(s, "不存在或不属于本单位") {
 			t.Fatalf("error %q", s)
 		}
@@ -340,7 +306,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	t.Run("citizen reports and tracks", func(t *testing.T) {
 		ctx := w.user(t, "")
-		must(t, chromedp.Do(ctx, chromedp.Navigate(w.srv.URL+"/report"),
+		must(t, chromedp.Do(ctx, chromedp.Navigate(w.url+"/report"),
 			chromedp.SendKeys(chromedp.CSS(`textarea[name=text]`), "小区门口的路灯坏了一个星期，晚上很黑"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=address]`), "友爱路88号"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=phone]`), "13812344321"),
@@ -357,7 +323,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	t.Run("leader dashboard, drill-down and Excel", func(t *testing.T) {
 		ctx := w.user(t, "leader")
-		must(t, chromedp.Do(ctx, chromedp.Navigate(w.srv.URL+"/dashboard?days=30&group=unit"), chromedp.WaitVisible(chromedp.ID("ranking")),
+		must(t, chromedp.Do(ctx, chromedp.Navigate(w.url+"/dashboard?days=30&group=unit"), chromedp.WaitVisible(chromedp.ID("ranking")),
 			chromedp.WaitVisible(chromedp.CSS(`.chart canvas`))))
 		w.shot(t, ctx, "10-dashboard")
 		shown := text(t, ctx, `[data-rate=sign_for] b`)

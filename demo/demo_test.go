@@ -15,7 +15,7 @@ import (
 func TestDemoCity(t *testing.T) {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
-	a := app.New(db)
+	a := app.New(db, app.Options{})
 	sum, err := Load(ctx, a, time.Now().UTC(), 300, 7)
 	if err != nil {
 		t.Fatal(err)

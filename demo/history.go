@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu"
-	"github.com/fenliu/fenliu/store"
+	"github.com/fenliu/fenliu/app"
 )
 
 // HistorySpec describes a synthetic history of incidents and work orders,
@@ -36,7 +36,7 @@ var historyIncidentCols = []string{"id", "tracking_no", "channel", "channel_ref"
 
 var historyOrderCols = []string{"id", "incident_id", "unit_id", "role", "state", "version", "dispatched_at", "signed_at",
 	"arrived_at", "feedback_at", "closed_at", "callback_at", "updated_at", "feedback", "solved", "satisfaction", "returns",
-	"reopens", "sign_due", "arrive_due", "feedback_due", "close_due", "complaint", "escalated"}
+	"reopens", "sign_due", "arrive_due", "feedback_due", "close_due", "complaint", "escalated", "limits_from", "watch_warn", "watch_due"}
 
 // History appends spec's history after the incidents and orders already
 // stored, in batches, calling progress with the orders written so far.
@@ -44,7 +44,7 @@ var historyOrderCols = []string{"id", "incident_id", "unit_id", "role", "state",
 // them (signed, arrived, fed back, closed, called back; some returned and
 // re-routed, reopened after an unsatisfied callback, cancelled or never
 // signed), but written straight into the tables.
-func History(ctx context.Context, db *store.DB, spec HistorySpec, progress func(int)) error {
+func History(ctx context.Context, db *app.App, spec HistorySpec, progress func(int)) error {
 	if spec.Orders <= 0 || len(spec.Units) == 0 || len(spec.Areas) == 0 || len(spec.Categories) == 0 || !spec.To.After(spec.From) {
 		return fmt.Errorf("history: nothing to generate from %+v", spec)
 	}
@@ -61,8 +61,8 @@ func History(ctx context.Context, db *store.DB, spec HistorySpec, progress func(
 	const batch = 100_000
 	for g.orders < spec.Orders {
 		incs, ords := g.next(min(batch, spec.Orders-g.orders))
-		err := db.BulkInsert(ctx, store.BulkTable{Table: "incidents", Cols: historyIncidentCols, Rows: incs},
-			store.BulkTable{Table: "orders", Cols: historyOrderCols, Rows: ords})
+		err := db.BulkInsert(ctx, app.BulkTable{Table: "incidents", Cols: historyIncidentCols, Rows: incs},
+			app.BulkTable{Table: "orders", Cols: historyOrderCols, Rows: ords})
 		if err != nil {
 			return err
 		}
@@ -200,6 +200,17 @@ func (g *historyGen) order(d time.Time, k int, nowMS int64) []any {
 	if last > nowMS {
 		last = nowMS
 	}
+	// The supervision times the domain keeps with every order.
+	msT := func(v int64) *time.Time { t := time.UnixMilli(v); return &t }
+	o := &fenliu.Order{State: state, DispatchedAt: d, LimitsFrom: d, SignDue: msT(signDue), ArriveDue: msT(arriveDue), FeedbackDue: msT(fbDue), CloseDue: msT(closeDue)}
+	if a, ok := arrived.(int64); ok {
+		o.ArrivedAt = msT(a)
+	}
+	warn, due := fenliu.Watch(o)
+	var warnMS, dueMS any
+	if warn != nil {
+		warnMS, dueMS = warn.UnixMilli(), due.UnixMilli()
+	}
 	return []any{g.ordID, g.incID, s.Units[g.pick(len(s.Units))], string(role), string(state), 1, dd, signed, arrived, fb, closed, cb, last,
-		feedback, solved, string(sat), returns, reopens, signDue, arriveDue, fbDue, closeDue, complaint, false}
+		feedback, solved, string(sat), returns, reopens, signDue, arriveDue, fbDue, closeDue, complaint, false, dd, warnMS, dueMS}
 }

@@ -17,7 +17,7 @@ func TestHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		a := app.New(db)
+		a := app.New(db, app.Options{})
 		if _, err := Load(ctx, a, now, 10, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func TestHistory(t *testing.T) {
 		for _, ar := range areas {
 			spec.Areas = append(spec.Areas, ar.ID)
 		}
-		if err := History(ctx, db, spec, nil); err != nil {
+		if err := History(ctx, a, spec, nil); err != nil {
 			t.Fatal(err)
 		}
 		after, _ := db.CountOrders(ctx)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
-	"github.com/fenliu/fenliu/store"
 )
 
 // Password is every demo user's password.
@@ -28,25 +27,17 @@ type Summary struct {
 	Accounts                        []Account
 }
 
-// Empty reports whether the database has no users yet (a fresh database).
-func Empty(ctx context.Context, db *store.DB) (bool, error) {
-	users, err := db.Users(ctx)
-	return len(users) == 0, err
-}
-
 // Load fills an empty database with the demo city and n incidents received
 // over the 30 days before now. The same seed makes the same city.
 func Load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*Summary, error) {
-	if empty, err := Empty(ctx, a.DB); err != nil {
+	if empty, err := a.Empty(ctx); err != nil {
 		return nil, err
 	} else if !empty {
 		return nil, fmt.Errorf("the database already has users; the demo loads only into an empty database")
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	realNow := a.Now
-	defer func() { a.Now = realNow }()
 	clock := now.Add(-31 * 24 * time.Hour)
-	a.Now = func() time.Time { return clock }
+	a = a.At(func() time.Time { return clock }) // the demo's history is played on its own clock
 
 	l := &loader{a: a, rng: rng, sum: &Summary{}, unitsByType: map[fenliu.UnitType][]*fenliu.Unit{}, districtOf: map[int64]int64{}}
 	if err := l.admin(ctx); err != nil {
@@ -265,4 +256,4 @@ func (l *loader) unitFor(t fenliu.UnitType, grid *fenliu.Area) *fenliu.Unit {
 	return cityWide
 }
 
-func storeFilterIncident(id int64) store.OrderFilter { return store.OrderFilter{IncidentID: id} }
+func storeFilterIncident(id int64) fenliu.OrderFilter { return fenliu.OrderFilter{IncidentID: id} }

@@ -59,7 +59,7 @@ type apiWorld struct {
 
 func newAPIWorld(t *testing.T, db *store.DB) *apiWorld {
 	ctx := context.Background()
-	a := app.New(db)
+	a := app.New(db, app.Options{})
 	w := &apiWorld{t: t, a: a, h: New(a, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()}
 	root := &fenliu.User{Username: "root", DisplayName: "root", Role: fenliu.RoleAdmin}
 	if err := a.Bootstrap(ctx, root, ""); err != nil {
@@ -139,7 +139,7 @@ func TestCatalogueVersions(t *testing.T) {
 			t.Fatalf("export: %v", err)
 		}
 		// A restart loads the newest stored version.
-		fresh := app.New(db)
+		fresh := app.New(db, app.Options{})
 		if err := fresh.LoadCatalog(context.Background()); err != nil || fresh.Catalog().Version != "2026-12b" {
 			t.Fatalf("reload: %v", err)
 		}

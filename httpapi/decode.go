@@ -27,7 +27,7 @@ func decode(w http.ResponseWriter, r *http.Request, max int64, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {
-			return &fenliu.Error{Code: "unsupported_media_type", ZH: "请求体必须是 application/json", EN: "request body must be application/json"}
+			return &fenliu.Error{Code: fenliu.EUnsupportedMedia, ZH: "请求体必须是 application/json", EN: "request body must be application/json"}
 		}
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
@@ -75,7 +75,7 @@ func jsonError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &fenliu.Error{Code: fenliu.EInvalid, ZH: "JSON 不完整", EN: "JSON ends unexpectedly"}
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonField(typ.Field)
 		if field == "" {
 			return &fenliu.Error{Code: fenliu.EInvalid, ZH: "请求体必须是一个 JSON 对象", EN: "request body must be a JSON object"}
 		}
@@ -89,6 +89,16 @@ func jsonError(err error) error {
 		return &fenliu.Error{Code: fenliu.EInvalid, Field: field, ZH: "未知字段「" + field + "」", EN: "unknown field " + strconv.Quote(field)}
 	}
 	return &fenliu.Error{Code: fenliu.EInvalid, ZH: "请求体不是有效的 JSON", EN: "request body is not valid JSON"}
+}
+
+// jsonField is a decoding error's field path without the Go names of
+// embedded structs ("IncidentInput.text" → "text").
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	for len(parts) > 1 && parts[0] != "" && parts[0][0] >= 'A' && parts[0][0] <= 'Z' {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, ".")
 }
 
 func typeEN(t string) string {

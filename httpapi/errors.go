@@ -9,21 +9,6 @@ import (
 	"github.com/fenliu/fenliu"
 )
 
-// statusOf maps each domain error code to its HTTP status: the one table.
-var statusOf = map[string]int{
-	fenliu.EInvalid:           http.StatusBadRequest,
-	fenliu.EUnprocessable:     http.StatusUnprocessableEntity,
-	fenliu.EInvalidTransition: http.StatusConflict,
-	fenliu.EConflict:          http.StatusConflict,
-	fenliu.ENotFound:          http.StatusNotFound,
-	fenliu.EForbidden:         http.StatusForbidden,
-	fenliu.EUnauthorized:      http.StatusUnauthorized,
-	fenliu.ETooLarge:          http.StatusRequestEntityTooLarge,
-	fenliu.EInternal:          http.StatusInternalServerError,
-	"unsupported_media_type":  http.StatusUnsupportedMediaType,
-	"method_not_allowed":      http.StatusMethodNotAllowed,
-}
-
 // ErrorBody is the JSON shape of every error response.
 type ErrorBody struct {
 	Error struct {
@@ -35,15 +20,17 @@ type ErrorBody struct {
 	} `json:"error"`
 }
 
+// writeError answers an error with its status from the domain's one table
+// (fenliu.StatusOf). Anything that is not a domain error, or maps to a 5xx,
+// is logged with its cause; the client sees only the code and the message.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status := fenliu.StatusOf(err)
 	var e *fenliu.Error
 	if !errors.As(err, &e) {
-		log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = &fenliu.Error{Code: fenliu.EInternal, ZH: "服务器内部错误，请稍后重试", EN: "internal server error; try again later"}
 	}
-	status, ok := statusOf[e.Code]
-	if !ok {
-		status = http.StatusBadRequest
+	if status >= 500 {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
 	var body ErrorBody
 	body.Error.Code, body.Error.Field = e.Code, e.Field

@@ -42,7 +42,7 @@ func FuzzDecode(f *testing.F) {
 			if !errors.As(err, &e) {
 				t.Fatalf("%T: non-domain error %v", dst, err)
 			}
-			if st := statusOf[e.Code]; st < 400 || st >= 500 || e.ZH == "" || e.EN == "" {
+			if st := fenliu.StatusOf(e); st < 400 || st >= 500 || e.ZH == "" || e.EN == "" {
 				t.Fatalf("%T: error %+v maps to %d", dst, e, st)
 			}
 		}
@@ -59,7 +59,7 @@ func FuzzAPI(f *testing.F) {
 		f.Add("/api/v1/orders/1/callback", []byte(s))
 	}
 	db := storetest.SQLite(f)
-	a := app.New(db)
+	a := app.New(db, app.Options{})
 	ctx := context.Background()
 	admin := &fenliu.User{Username: "fuzz", DisplayName: "fuzz", Role: fenliu.RoleAdmin}
 	if err := a.Bootstrap(ctx, admin, ""); err != nil {

@@ -59,20 +59,16 @@ type Rule struct {
 	UnitID   int64
 }
 
-// Hours are a unit's working hours for units without a roster.
-type Hours struct {
-	Start, End time.Duration // since local midnight, e.g. 8h30m and 17h30m
-	Weekdays   bool          // Monday to Friday only
-}
-
 // Config is a city's routing settings.
 type Config struct {
 	Mode              Mode
 	LinkageDeskUnitID int64
 	DutyRoomUnitID    int64
 	OffDutyFallback   []Fallback // tried in order
-	WorkingHours      Hours
-	Location          *time.Location
+	// Calendar is the city's working calendar (the same one time limits
+	// count by): a unit that keeps no roster is on duty in its working
+	// hours. Nil: such units are always on duty.
+	Calendar *fenliu.Calendar
 }
 
 // City is everything routing looks at.
@@ -150,9 +146,6 @@ func (c *City) Prepare() {
 	for _, s := range c.Shifts {
 		c.rostered[s.UnitID] = true
 	}
-	if c.Config.Location == nil {
-		c.Config.Location = time.UTC
-	}
 }
 
 func bad(zh, en string, args ...any) error {
@@ -207,6 +200,22 @@ func (c *City) Validate() error {
 	return nil
 }
 
+// Usable reports whether the mode can route at all: desk_first and both
+// need the linkage desk's unit, duty_room the duty room's.
+func (cfg Config) Usable() error {
+	switch cfg.Mode {
+	case ModeDeskFirst, ModeBoth:
+		if cfg.LinkageDeskUnitID == 0 {
+			return bad("分派模式「%s」需要配置12345联动专席单位", "mode %s needs the linkage desk unit configured", cfg.Mode)
+		}
+	case ModeDutyRoom:
+		if cfg.DutyRoomUnitID == 0 {
+			return bad("值班室模式需要配置政府总值班室单位", "duty_room mode needs the duty room unit configured")
+		}
+	}
+	return nil
+}
+
 // depth of an area (0 for a district), and whether area is under (or is) top.
 func (c *City) under(area, top int64) (bool, int) {
 	d := 0
@@ -230,6 +239,9 @@ func (c *City) depth(area int64) int {
 	}
 	return d
 }
+
+// Unit returns the unit with the id (nil if unknown); the city must be prepared.
+func (c *City) Unit(id int64) *fenliu.Unit { return c.units[id] }
 
 func (c *City) name(id int64) string {
 	if u := c.units[id]; u != nil {
@@ -355,11 +367,7 @@ func (c *City) Staffed(u *fenliu.Unit, t time.Time) (bool, Reason) {
 		}
 		return false, Reason{ReasonOffDuty, u.Name + " 此时无人值班（勤务报备）", u.Name + " has no one on duty now (roster)"}
 	}
-	h := c.Config.WorkingHours
-	lt := t.In(c.Config.Location)
-	since := time.Duration(lt.Hour())*time.Hour + time.Duration(lt.Minute())*time.Minute + time.Duration(lt.Second())*time.Second
-	weekday := lt.Weekday() != time.Saturday && lt.Weekday() != time.Sunday
-	if (h.Start == 0 && h.End == 0) || (since >= h.Start && since < h.End && (weekday || !h.Weekdays)) {
+	if c.Config.Calendar == nil || c.Config.Calendar.InWorkingHours(t) {
 		return true, Reason{ReasonNoRoster, u.Name + " 未报备勤务，按工作时间在岗", u.Name + " keeps no roster; within working hours"}
 	}
 	return false, Reason{ReasonOffDuty, u.Name + " 未报备勤务，此时为非工作时间", u.Name + " keeps no roster; outside working hours"}
@@ -407,15 +415,8 @@ func Route(c *City, req Request) (Decision, error) {
 	if req.AreaID != 0 && c.areas[req.AreaID] == nil {
 		return d, bad("区域 %d 不存在", "unknown area %d", req.AreaID)
 	}
-	switch mode {
-	case ModeDeskFirst, ModeBoth:
-		if c.Config.LinkageDeskUnitID == 0 {
-			return d, bad("分派模式「%s」需要配置12345联动专席单位", "mode %s needs the linkage desk unit configured", mode)
-		}
-	case ModeDutyRoom:
-		if c.Config.DutyRoomUnitID == 0 {
-			return d, bad("值班室模式需要配置政府总值班室单位", "duty_room mode needs the duty room unit configured")
-		}
+	if err := c.Config.Usable(); err != nil {
+		return d, err
 	}
 	seen := map[int64]int{} // unit → index in assignments
 	for i, t := range req.UnitTypes {

@@ -31,9 +31,9 @@ func city() *City {
 			{ID: 41, Name: "12345联动专席", Type: fenliu.UTSubdistrict, AlwaysOn: true, AreaIDs: []int64{}},
 			{ID: 50, Name: "市生态环境局", Type: fenliu.UTEcologyEnvironment, AlwaysOn: false},
 		},
-		Config: Config{Mode: ModeDirect, LinkageDeskUnitID: 41, DutyRoomUnitID: 40, Location: loc,
+		Config: Config{Mode: ModeDirect, LinkageDeskUnitID: 41, DutyRoomUnitID: 40,
 			OffDutyFallback: []Fallback{FallbackParent24h, FallbackLinkageDesk, FallbackDutyRoom},
-			WorkingHours:    Hours{Start: 8*time.Hour + 30*time.Minute, End: 17*time.Hour + 30*time.Minute, Weekdays: true}},
+			Calendar:        fenliu.DefaultCalendar(loc)},
 	}
 }
 
@@ -206,8 +206,8 @@ func TestRouteErrorsAndValidation(t *testing.T) {
 }
 
 func BenchmarkRoute(b *testing.B) {
-	c := &City{Config: Config{Mode: ModeDirect, LinkageDeskUnitID: 1, OffDutyFallback: []Fallback{FallbackParent24h, FallbackLinkageDesk}, Location: loc,
-		WorkingHours: Hours{Start: 8 * time.Hour, End: 18 * time.Hour, Weekdays: true}}}
+	c := &City{Config: Config{Mode: ModeDirect, LinkageDeskUnitID: 1, OffDutyFallback: []Fallback{FallbackParent24h, FallbackLinkageDesk},
+		Calendar: &fenliu.Calendar{DayStart: 8 * time.Hour, DayEnd: 18 * time.Hour, Location: loc}}}
 	c.Units = append(c.Units, fenliu.Unit{ID: 1, Name: "desk", Type: fenliu.UTSubdistrict, AlwaysOn: true})
 	id := int64(100)
 	for d := 0; d < 10; d++ {

@@ -4,24 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/fenliu/fenliu"
 )
 
-// Bulletin is a stored periodic report; Body is its JSON.
-type Bulletin struct {
-	ID        int64     `json:"id"`
-	Period    string    `json:"period"` // day, week, month
-	StartsAt  time.Time `json:"starts_at"`
-	EndsAt    time.Time `json:"ends_at"`
-	Body      []byte    `json:"-"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // CreateBulletin stores a bulletin unless one for the same period and start
 // exists; it reports whether it stored it (so each is made exactly once).
-func (q *Q) CreateBulletin(ctx context.Context, b *Bulletin) (bool, error) {
+func (q *Q) CreateBulletin(ctx context.Context, b *fenliu.Bulletin) (bool, error) {
 	err := q.row(ctx, `INSERT INTO bulletins (period, starts_at, ends_at, body, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (period, starts_at) DO NOTHING RETURNING id`, b.Period, ms(b.StartsAt), ms(b.EndsAt), string(b.Body), ms(b.CreatedAt)).Scan(&b.ID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -31,15 +20,15 @@ func (q *Q) CreateBulletin(ctx context.Context, b *Bulletin) (bool, error) {
 }
 
 // Bulletins lists stored bulletins, newest first, without bodies.
-func (q *Q) Bulletins(ctx context.Context, n int) ([]*Bulletin, error) {
-	rows, err := q.query(ctx, `SELECT id, period, starts_at, ends_at, created_at FROM bulletins ORDER BY starts_at DESC, id DESC LIMIT ?`, limit(n))
+func (q *Q) Bulletins(ctx context.Context, n int) ([]*fenliu.Bulletin, error) {
+	rows, err := q.query(ctx, `SELECT id, period, starts_at, ends_at, created_at FROM bulletins ORDER BY starts_at DESC, id DESC LIMIT ?`, fenliu.PageLimit(n))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []*Bulletin{}
+	out := []*fenliu.Bulletin{}
 	for rows.Next() {
-		var b Bulletin
+		var b fenliu.Bulletin
 		var s, e, c int64
 		if err := rows.Scan(&b.ID, &b.Period, &s, &e, &c); err != nil {
 			return nil, err
@@ -51,8 +40,8 @@ func (q *Q) Bulletins(ctx context.Context, n int) ([]*Bulletin, error) {
 }
 
 // Bulletin returns a stored bulletin with its body.
-func (q *Q) Bulletin(ctx context.Context, id int64) (*Bulletin, error) {
-	var b Bulletin
+func (q *Q) Bulletin(ctx context.Context, id int64) (*fenliu.Bulletin, error) {
+	var b fenliu.Bulletin
 	var s, e, c int64
 	var body string
 	err := q.row(ctx, `SELECT id, period, starts_at, ends_at, body, created_at FROM bulletins WHERE id = ?`, id).Scan(&b.ID, &b.Period, &s, &e, &body, &c)

@@ -40,7 +40,7 @@ func TestSessionsAndUploads(t *testing.T) {
 		}
 
 		data := []byte("\x89PNG\r\n\x1a\nfake image bytes \x00\xff")
-		up := &store.Upload{Name: "现场.png", ContentType: "image/png", Data: data, CreatedBy: f.staff.ID, CreatedAt: t0}
+		up := &fenliu.Upload{Name: "现场.png", ContentType: "image/png", Data: data, CreatedBy: f.staff.ID, CreatedAt: t0}
 		if err := db.Tx(ctx, func(q *store.Q) error { return q.CreateUpload(ctx, up) }); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestRostersRulesSettingsCatalogue(t *testing.T) {
 		ctx := context.Background()
 		f := setup(t, db)
 		err := db.Tx(ctx, func(q *store.Q) error {
-			for _, s := range []*store.Shift{
+			for _, s := range []*fenliu.Shift{
 				{UnitID: f.housing.ID, StartsAt: t0, EndsAt: t0.Add(8 * time.Hour), Person: "王工", Phone: "13900000000"},
 				{UnitID: f.housing.ID, StartsAt: t0.Add(24 * time.Hour), EndsAt: t0.Add(32 * time.Hour), Person: "李工"},
 			} {
@@ -67,16 +67,16 @@ func TestRostersRulesSettingsCatalogue(t *testing.T) {
 					return err
 				}
 			}
-			if err := q.CreateRoutingRule(ctx, &store.RoutingRule{Category: "noise.night_market", AreaID: f.street.ID, UnitID: f.um.ID}); err != nil {
+			if err := q.CreateRoutingRule(ctx, &fenliu.RoutingRule{Category: "noise.night_market", AreaID: f.street.ID, UnitID: f.um.ID}); err != nil {
 				return err
 			}
-			if err := q.SetSetting(ctx, "routing.mode", "direct"); err != nil {
+			if err := q.SetSettings(ctx, map[string]string{"routing.mode": "direct"}, true); err != nil {
 				return err
 			}
-			if err := q.SetSetting(ctx, "routing.mode", "both"); err != nil {
+			if err := q.SetSettings(ctx, map[string]string{"routing.mode": "both"}, true); err != nil {
 				return err
 			}
-			return q.CreateCatalogVersion(ctx, &store.CatalogVersion{Version: "v1", Body: "groups: []", CreatedBy: f.taker.ID, CreatedAt: t0})
+			return q.CreateCatalogVersion(ctx, &fenliu.CatalogVersion{Version: "v1", Body: "groups: []", CreatedBy: f.taker.ID, CreatedAt: t0})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -107,7 +107,7 @@ func TestRostersRulesSettingsCatalogue(t *testing.T) {
 			t.Fatalf("catalogue = %+v, %v", cv, err)
 		}
 		err = db.Tx(ctx, func(q *store.Q) error {
-			return q.CreateCatalogVersion(ctx, &store.CatalogVersion{Version: "v1", Body: "x", CreatedAt: t0})
+			return q.CreateCatalogVersion(ctx, &fenliu.CatalogVersion{Version: "v1", Body: "x", CreatedAt: t0})
 		})
 		if fenliu.ErrorCode(err) != fenliu.EConflict {
 			t.Errorf("duplicate version: %v", err)
@@ -140,12 +140,12 @@ func TestRecentIncident(t *testing.T) {
 			{"outside the window", "13800000000", "", "", 0, t0.Add(time.Second), false},
 			{"nothing to match", "", "", "", 0, t0.Add(-time.Hour), false},
 		} {
-			got, err := db.RecentIncident(ctx, tc.phone, tc.area, tc.addr, tc.cat, tc.since, t0.Add(time.Hour), 0)
+			got, err := db.RecentIncident(ctx, fenliu.RepeatKeys(&fenliu.Incident{CallerPhone: tc.phone, AreaID: tc.area, Address: tc.addr}, tc.cat), tc.since, t0.Add(time.Hour), 0)
 			if err != nil || (got != nil) != tc.found || (got != nil && got.ID != first.ID) {
 				t.Errorf("%s: %v, %v", tc.name, got, err)
 			}
 		}
-		if got, _ := db.RecentIncident(ctx, "13800000000", 0, "", "", t0.Add(-time.Hour), t0.Add(time.Hour), first.ID); got != nil {
+		if got, _ := db.RecentIncident(ctx, fenliu.RepeatKeys(&fenliu.Incident{CallerPhone: "13800000000"}, ""), t0.Add(-time.Hour), t0.Add(time.Hour), first.ID); got != nil {
 			t.Error("excluded incident found")
 		}
 		if err := db.Tx(ctx, func(q *store.Q) error { return q.SetRepeat(ctx, first.ID, first.ID) }); err != nil {

@@ -186,20 +186,25 @@ func mapErr(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return &fenliu.Error{Code: fenliu.EConflict, ZH: "记录已存在", EN: "already exists"}
+			return &fenliu.Error{Code: fenliu.EConflict, ZH: "记录已存在", EN: "already exists", Err: err}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "引用的记录不存在", EN: "a referenced record does not exist"}
+			return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "引用的记录不存在", EN: "a referenced record does not exist", Err: err}
+		case sqlite3.SQLITE_FULL:
+			return &fenliu.Error{Code: fenliu.EUnavailable, ZH: "存储空间已满", EN: "the disk is full", Err: err}
 		}
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
+		// The cause keeps the constraint's name (pe.ConstraintName) for the log.
 		switch pe.Code {
 		case "23505":
-			return &fenliu.Error{Code: fenliu.EConflict, ZH: "记录已存在", EN: "already exists"}
+			return &fenliu.Error{Code: fenliu.EConflict, ZH: "记录已存在", EN: "already exists", Err: err}
 		case "23503":
-			return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "引用的记录不存在", EN: "a referenced record does not exist"}
+			return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "引用的记录不存在", EN: "a referenced record does not exist", Err: err}
 		case "40001", "40P01":
-			return &fenliu.Error{Code: fenliu.EConflict, ZH: "并发冲突，请重试", EN: "concurrent change, try again"}
+			return &fenliu.Error{Code: fenliu.EConflict, ZH: "并发冲突，请重试", EN: "concurrent change, try again", Err: err}
+		case "53100":
+			return &fenliu.Error{Code: fenliu.EUnavailable, ZH: "存储空间已满", EN: "the disk is full", Err: err}
 		}
 	}
 	return err

@@ -230,3 +230,22 @@ func hashToken(t string) string {
 	h := sha256.Sum256([]byte(t))
 	return hex.EncodeToString(h[:])
 }
+
+// Area returns the area with the id.
+func (q *Q) Area(ctx context.Context, id int64) (*fenliu.Area, error) {
+	var (
+		a        fenliu.Area
+		parent   sql.NullInt64
+		lat, lng sql.NullFloat64
+	)
+	err := q.row(ctx, `SELECT id, code, name, level, parent_id, lat, lng FROM areas WHERE id = ?`, id).
+		Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fenliu.NotFound("区域", "area", id)
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	a.ParentID, a.Lat, a.Lng = parent.Int64, fromNullFloat(lat), fromNullFloat(lng)
+	return &a, nil
+}

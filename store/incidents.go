@@ -126,21 +126,8 @@ func (q *Q) UpdateDecision(ctx context.Context, in *fenliu.Incident, prevVersion
 	return nil
 }
 
-// IncidentFilter selects incidents; zero fields select all.
-type IncidentFilter struct {
-	Disposition fenliu.Disposition
-	Channel     fenliu.Channel
-	Phone       string // same caller
-	AreaID      int64
-	Category    string
-	UnitID      int64 // only incidents with an order for this unit
-	From, To    time.Time
-	Before      int64 // keyset cursor: ids below this
-	Limit       int
-}
-
 // Incidents lists incidents, newest first.
-func (q *Q) Incidents(ctx context.Context, f IncidentFilter) ([]*fenliu.Incident, error) {
+func (q *Q) Incidents(ctx context.Context, f fenliu.IncidentFilter) ([]*fenliu.Incident, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
@@ -176,15 +163,8 @@ func (q *Q) Incidents(ctx context.Context, f IncidentFilter) ([]*fenliu.Incident
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY id DESC LIMIT ?"
-	args = append(args, limit(f.Limit))
+	args = append(args, fenliu.PageLimit(f.Limit))
 	return q.incidents(ctx, query, args...)
-}
-
-func limit(n int) int {
-	if n <= 0 || n > 500 {
-		return 50
-	}
-	return n
 }
 
 func conflict(zh, en string) error {
@@ -206,15 +186,7 @@ func (q *Q) IncidentsWaiting(ctx context.Context, decided bool, n int) ([]*fenli
 		query = `SELECT ` + incidentCols + ` FROM incidents i WHERE disposition = 'divert'
 			AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.incident_id = i.id) ORDER BY id LIMIT ?`
 	}
-	return q.incidents(ctx, query, limit(n))
-}
-
-// OrdersDue lists open orders whose next deadline falls before t: not signed
-// by sign_due, or not fed back by feedback_due (most urgent first).
-func (q *Q) OrdersDue(ctx context.Context, t time.Time, n int) ([]*fenliu.Order, error) {
-	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE
-		(state = 'dispatched' AND sign_due < ?) OR (state IN ('signed','arrived','reopened') AND feedback_due < ?)
-		ORDER BY COALESCE(CASE WHEN state = 'dispatched' THEN sign_due ELSE feedback_due END, 0) LIMIT ?`, ms(t), ms(t), limit(n))
+	return q.incidents(ctx, query, fenliu.PageLimit(n))
 }
 
 // StateCounts counts orders by state.
@@ -242,7 +214,7 @@ func (q *Q) IncidentsBy(ctx context.Context, column, value string, since time.Ti
 	if column != "caller_phone" && column != "address" {
 		return nil, fmt.Errorf("IncidentsBy: bad column %q", column)
 	}
-	return q.incidents(ctx, `SELECT `+incidentCols+` FROM incidents WHERE `+column+` = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`, value, ms(since), limit(n))
+	return q.incidents(ctx, `SELECT `+incidentCols+` FROM incidents WHERE `+column+` = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?`, value, ms(since), fenliu.PageLimit(n))
 }
 
 func (q *Q) incidents(ctx context.Context, query string, args ...any) ([]*fenliu.Incident, error) {

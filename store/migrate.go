@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/fenliu/fenliu"
 )
 
 //go:embed migrations
@@ -69,6 +71,12 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			tx.Rollback()
 			return n, fmt.Errorf("migration %s: %w", version, err)
 		}
+		if step := goSteps[version]; step != nil {
+			if err := step(ctx, &Q{r: tx, pg: db.Driver == "postgres"}); err != nil {
+				tx.Rollback()
+				return n, fmt.Errorf("migration %s: %w", version, err)
+			}
+		}
 		q := "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
 		if db.Driver == "postgres" {
 			q = "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)"
@@ -83,4 +91,36 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// goSteps are the parts of migrations that a rule of the domain computes,
+// run after the migration's SQL in its transaction.
+var goSteps = map[string]func(context.Context, *Q) error{
+	"0006_one_door": backfillWatch,
+}
+
+// backfillWatch writes the supervision watch times (fenliu.Watch) of the
+// open orders that were stored before the columns existed.
+func backfillWatch(ctx context.Context, q *Q) error {
+	orders, err := q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE state IN (`+marks(len(openStates()))+`)`, stateArgs(openStates())...)
+	if err != nil {
+		return err
+	}
+	for _, o := range orders {
+		warn, due := fenliu.Watch(o)
+		if _, err := q.exec(ctx, `UPDATE orders SET watch_warn = ?, watch_due = ? WHERE id = ?`, msPtr(warn), msPtr(due), o.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func openStates() []fenliu.OrderState {
+	var out []fenliu.OrderState
+	for _, s := range fenliu.OrderStates {
+		if s.Open() {
+			out = append(out, s)
+		}
+	}
+	return out
 }

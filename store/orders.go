@@ -12,7 +12,7 @@ import (
 
 const orderCols = `id, incident_id, unit_id, role, state, version, from_order, dispatched_at, signed_at, arrived_at,
 	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
-	sign_due, arrive_due, feedback_due, close_due, complaint, escalated`
+	sign_due, arrive_due, feedback_due, close_due, complaint, escalated, limits_from`
 
 func scanOrder(s scanner) (*fenliu.Order, error) { return scanOrderPlus(s) }
 
@@ -26,10 +26,11 @@ func scanOrderPlus(s scanner, extra ...any) (*fenliu.Order, error) {
 		solved                                    sql.NullBool
 		sat                                       string
 		signDue, arriveDue, feedbackDue, closeDue sql.NullInt64
+		limitsFrom                                int64
 	)
 	dest := []any{&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
 		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens,
-		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated}
+		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated, &limitsFrom}
 	err := s.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
@@ -44,6 +45,7 @@ func scanOrderPlus(s scanner, extra ...any) (*fenliu.Order, error) {
 	}
 	o.Satisfaction = fenliu.Satisfaction(sat)
 	o.SignDue, o.ArriveDue, o.FeedbackDue, o.CloseDue = fromNullMS(signDue), fromNullMS(arriveDue), fromNullMS(feedbackDue), fromNullMS(closeDue)
+	o.LimitsFrom = fromMS(limitsFrom)
 	return &o, nil
 }
 
@@ -54,17 +56,23 @@ func nullBool(b *bool) any {
 	return *b
 }
 
-// InsertOrder stores a new work order and sets its ID and version.
+// InsertOrder stores a new work order and sets its ID and version. The
+// times the supervision board compares are the domain's (fenliu.Watch).
 func (q *Q) InsertOrder(ctx context.Context, o *fenliu.Order) error {
 	o.Version = 1
+	if o.LimitsFrom.IsZero() {
+		o.LimitsFrom = o.DispatchedAt
+	}
+	warn, due := fenliu.Watch(o)
 	return mapErr(q.row(ctx, `INSERT INTO orders (incident_id, unit_id, role, state, version, from_order, dispatched_at,
 		signed_at, arrived_at, feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
-		sign_due, arrive_due, feedback_due, close_due, complaint, escalated)
-		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sign_due, arrive_due, feedback_due, close_due, complaint, escalated, limits_from, watch_warn, watch_due)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.IncidentID, o.UnitID, string(o.Role), string(o.State), nullID(o.FromOrder), ms(o.DispatchedAt),
 		msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt), msPtr(o.CallbackAt),
 		ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction), o.Returns, o.Reopens,
-		msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated).Scan(&o.ID))
+		msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated,
+		ms(o.LimitsFrom), msPtr(warn), msPtr(due)).Scan(&o.ID))
 }
 
 // Order returns the work order with the id.
@@ -79,13 +87,16 @@ func (q *Q) Order(ctx context.Context, id int64) (*fenliu.Order, error) {
 // UpdateOrder writes every mutable field of o if its version is still
 // prevVersion, and bumps the version; otherwise it is a conflict.
 func (q *Q) UpdateOrder(ctx context.Context, o *fenliu.Order, prevVersion int64) error {
+	warn, due := fenliu.Watch(o)
 	res, err := q.exec(ctx, `UPDATE orders SET state = ?, version = version + 1, signed_at = ?, arrived_at = ?,
 		feedback_at = ?, closed_at = ?, callback_at = ?, updated_at = ?, feedback = ?, solved = ?, satisfaction = ?,
-		returns = ?, reopens = ?, sign_due = ?, arrive_due = ?, feedback_due = ?, close_due = ?, complaint = ?, escalated = ?
+		returns = ?, reopens = ?, sign_due = ?, arrive_due = ?, feedback_due = ?, close_due = ?, complaint = ?, escalated = ?,
+		limits_from = ?, watch_warn = ?, watch_due = ?
 		WHERE id = ? AND version = ?`,
 		string(o.State), msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt),
 		msPtr(o.CallbackAt), ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction),
-		o.Returns, o.Reopens, msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated, o.ID, prevVersion)
+		o.Returns, o.Reopens, msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated,
+		ms(o.LimitsFrom), msPtr(warn), msPtr(due), o.ID, prevVersion)
 	if err != nil {
 		return err
 	}
@@ -101,18 +112,8 @@ func (q *Q) OrdersOfIncident(ctx context.Context, incidentID int64) ([]*fenliu.O
 	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE incident_id = ? ORDER BY id`, incidentID)
 }
 
-// OrderFilter selects work orders; zero fields select all.
-type OrderFilter struct {
-	UnitID     int64
-	IncidentID int64
-	States     []fenliu.OrderState
-	From, To   time.Time // dispatched in [From, To)
-	Before     int64     // keyset cursor: ids below this
-	Limit      int
-}
-
 // Orders lists work orders, newest first.
-func (q *Q) Orders(ctx context.Context, f OrderFilter) ([]*fenliu.Order, error) {
+func (q *Q) Orders(ctx context.Context, f fenliu.OrderFilter) ([]*fenliu.Order, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v ...any) { where = append(where, cond); args = append(args, v...) }
@@ -123,12 +124,7 @@ func (q *Q) Orders(ctx context.Context, f OrderFilter) ([]*fenliu.Order, error) 
 		add("incident_id = ?", f.IncidentID)
 	}
 	if len(f.States) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",")
-		vals := make([]any, len(f.States))
-		for i, s := range f.States {
-			vals[i] = string(s)
-		}
-		add("state IN ("+ph+")", vals...)
+		add("state IN ("+marks(len(f.States))+")", stateArgs(f.States)...)
 	}
 	if !f.From.IsZero() {
 		add("dispatched_at >= ?", ms(f.From))
@@ -144,7 +140,7 @@ func (q *Q) Orders(ctx context.Context, f OrderFilter) ([]*fenliu.Order, error) 
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY id DESC LIMIT ?"
-	args = append(args, limit(f.Limit))
+	args = append(args, fenliu.PageLimit(f.Limit))
 	return q.orders(ctx, query, args...)
 }
 
@@ -163,4 +159,28 @@ func (q *Q) orders(ctx context.Context, query string, args ...any) ([]*fenliu.Or
 		out = append(out, o)
 	}
 	return out, mapErr(rows.Err())
+}
+
+func stateArgs(states []fenliu.OrderState) []any {
+	out := make([]any, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// OrdersWatched lists open orders by the supervision times the domain
+// keeps with them (fenliu.Watch): overdue ones (past their next limit),
+// most overdue first; or near ones (past a warning point, not overdue),
+// soonest limit first. Only unitID's if it is not 0.
+func (q *Q) OrdersWatched(ctx context.Context, now time.Time, overdue bool, unitID int64, n int) ([]*fenliu.Order, error) {
+	cond, args := `watch_due < ?`, []any{ms(now)}
+	if !overdue {
+		cond, args = `watch_warn <= ? AND watch_due >= ?`, []any{ms(now), ms(now)}
+	}
+	if unitID != 0 {
+		cond += ` AND unit_id = ?`
+		args = append(args, unitID)
+	}
+	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE `+cond+` ORDER BY watch_due, id LIMIT ?`, append(args, fenliu.PageLimit(n))...)
 }

@@ -71,21 +71,8 @@ func (q *Q) DeleteSession(ctx context.Context, id string, now time.Time) error {
 	return err
 }
 
-// Upload is a stored file (a photo from the field, a document).
-type Upload struct {
-	ID          int64
-	Token       string // unguessable; the URL names it
-	Name        string
-	ContentType string
-	Size        int64
-	SHA256      string
-	Data        []byte
-	CreatedBy   int64
-	CreatedAt   time.Time
-}
-
 // CreateUpload stores a file and sets its ID and token.
-func (q *Q) CreateUpload(ctx context.Context, u *Upload) error {
+func (q *Q) CreateUpload(ctx context.Context, u *fenliu.Upload) error {
 	u.Token = randToken(18)
 	h := sha256.Sum256(u.Data)
 	u.SHA256, u.Size = hex.EncodeToString(h[:]), int64(len(u.Data))
@@ -95,9 +82,9 @@ func (q *Q) CreateUpload(ctx context.Context, u *Upload) error {
 }
 
 // UploadByToken returns a stored file.
-func (q *Q) UploadByToken(ctx context.Context, token string) (*Upload, error) {
+func (q *Q) UploadByToken(ctx context.Context, token string) (*fenliu.Upload, error) {
 	var (
-		u       Upload
+		u       fenliu.Upload
 		by      sql.NullInt64
 		created int64
 	)

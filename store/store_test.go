@@ -206,16 +206,16 @@ func TestIncidents(t *testing.T) {
 			t.Errorf("after decision = %+v", back)
 		}
 
-		list, err := db.Incidents(ctx, store.IncidentFilter{Phone: "13800000000"})
+		list, err := db.Incidents(ctx, fenliu.IncidentFilter{Phone: "13800000000"})
 		if err != nil || len(list) != 2 || list[0].ID < list[1].ID {
 			t.Fatalf("by phone = %d, %v", len(list), err)
 		}
-		list, _ = db.Incidents(ctx, store.IncidentFilter{Disposition: fenliu.DispDivert})
+		list, _ = db.Incidents(ctx, fenliu.IncidentFilter{Disposition: fenliu.DispDivert})
 		if len(list) != 1 {
 			t.Errorf("by disposition = %d", len(list))
 		}
-		list, _ = db.Incidents(ctx, store.IncidentFilter{Limit: 1})
-		next, _ := db.Incidents(ctx, store.IncidentFilter{Limit: 1, Before: list[0].ID})
+		list, _ = db.Incidents(ctx, fenliu.IncidentFilter{Limit: 1})
+		next, _ := db.Incidents(ctx, fenliu.IncidentFilter{Limit: 1, Before: list[0].ID})
 		if len(list) != 1 || len(next) != 1 || next[0].ID >= list[0].ID {
 			t.Errorf("paging: %v then %v", list, next)
 		}
@@ -284,24 +284,24 @@ func TestOrdersAndEvents(t *testing.T) {
 			t.Errorf("orders of incident = %v", all)
 		}
 		for _, tc := range []struct {
-			f    store.OrderFilter
+			f    fenliu.OrderFilter
 			want int
 		}{
-			{store.OrderFilter{}, 2},
-			{store.OrderFilter{UnitID: f.um.ID}, 1},
-			{store.OrderFilter{States: []fenliu.OrderState{fenliu.StateDispatched}}, 1},
-			{store.OrderFilter{States: []fenliu.OrderState{fenliu.StateDispatched, fenliu.StateSigned}}, 2},
-			{store.OrderFilter{From: t0.Add(time.Millisecond)}, 1},
-			{store.OrderFilter{To: t0.Add(time.Millisecond)}, 1},
-			{store.OrderFilter{Before: assist.ID}, 1},
-			{store.OrderFilter{Limit: 1}, 1},
+			{fenliu.OrderFilter{}, 2},
+			{fenliu.OrderFilter{UnitID: f.um.ID}, 1},
+			{fenliu.OrderFilter{States: []fenliu.OrderState{fenliu.StateDispatched}}, 1},
+			{fenliu.OrderFilter{States: []fenliu.OrderState{fenliu.StateDispatched, fenliu.StateSigned}}, 2},
+			{fenliu.OrderFilter{From: t0.Add(time.Millisecond)}, 1},
+			{fenliu.OrderFilter{To: t0.Add(time.Millisecond)}, 1},
+			{fenliu.OrderFilter{Before: assist.ID}, 1},
+			{fenliu.OrderFilter{Limit: 1}, 1},
 		} {
 			list, err := db.Orders(ctx, tc.f)
 			if err != nil || len(list) != tc.want {
 				t.Errorf("Orders(%+v) = %d, %v; want %d", tc.f, len(list), err, tc.want)
 			}
 		}
-		units, _ := db.Incidents(ctx, store.IncidentFilter{UnitID: f.housing.ID})
+		units, _ := db.Incidents(ctx, fenliu.IncidentFilter{UnitID: f.housing.ID})
 		if len(units) != 1 {
 			t.Errorf("incidents of unit = %d", len(units))
 		}

@@ -9,17 +9,65 @@ import (
 	"github.com/fenliu/fenliu"
 )
 
-// ArmTimers replaces an order's unfired timers with ts.
-func (q *Q) ArmTimers(ctx context.Context, orderID int64, ts []fenliu.Timer) error {
-	if _, err := q.exec(ctx, `DELETE FROM timers WHERE order_id = ? AND fired_at IS NULL`, orderID); err != nil {
-		return err
+// ArmTimers makes ts the order's pending timers: unfired timers not in ts
+// are dropped, and a timer already there — pending or fired — is kept as it
+// is, so each (order, kind, time) fires once however often it is re-armed.
+// It reports the earliest timer it added (zero if none), so the caller can
+// wake the scheduler for one that is already due.
+func (q *Q) ArmTimers(ctx context.Context, orderID int64, ts []fenliu.Timer) (time.Time, error) {
+	rows, err := q.query(ctx, `SELECT id, kind, fire_at, fired_at IS NOT NULL FROM timers WHERE order_id = ?`, orderID)
+	if err != nil {
+		return time.Time{}, err
 	}
+	type key struct {
+		kind string
+		at   int64
+	}
+	have := map[key]bool{}
+	var stale []int64
+	want := map[key]bool{}
 	for _, t := range ts {
-		if _, err := q.exec(ctx, `INSERT INTO timers (order_id, kind, fire_at) VALUES (?, ?, ?)`, orderID, string(t.Kind), ms(t.At)); err != nil {
-			return err
+		want[key{string(t.Kind), ms(t.At)}] = true
+	}
+	for rows.Next() {
+		var (
+			id    int64
+			k     key
+			fired bool
+		)
+		if err := rows.Scan(&id, &k.kind, &k.at, &fired); err != nil {
+			rows.Close()
+			return time.Time{}, mapErr(err)
+		}
+		have[k] = true
+		if !fired && !want[k] {
+			stale = append(stale, id)
 		}
 	}
-	return nil
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return time.Time{}, mapErr(err)
+	}
+	for _, id := range stale {
+		if _, err := q.exec(ctx, `DELETE FROM timers WHERE id = ?`, id); err != nil {
+			return time.Time{}, err
+		}
+	}
+	var first time.Time
+	for _, t := range ts {
+		k := key{string(t.Kind), ms(t.At)}
+		if have[k] {
+			continue
+		}
+		have[k] = true
+		if _, err := q.exec(ctx, `INSERT INTO timers (order_id, kind, fire_at) VALUES (?, ?, ?)`, orderID, string(t.Kind), ms(t.At)); err != nil {
+			return time.Time{}, err
+		}
+		if first.IsZero() || t.At.Before(first) {
+			first = t.At
+		}
+	}
+	return first, nil
 }
 
 // DueTimer is an unfired timer whose time has come.
@@ -72,40 +120,23 @@ func (q *Q) ClaimTimer(ctx context.Context, id int64, now time.Time) (bool, erro
 	return n == 1, nil
 }
 
-// Notice is a notice to a unit: a warning, an overdue mark, a supervision
-// notice (督办单), an escalation, or a rectification request (整改).
-type Notice struct {
-	ID         int64             `json:"id"`
-	Kind       fenliu.NoticeKind `json:"kind"`
-	OrderID    int64             `json:"order_id,omitempty"`
-	IncidentID int64             `json:"incident_id,omitempty"`
-	UnitID     int64             `json:"unit_id"`
-	Text       string            `json:"text"`
-	CreatedBy  int64             `json:"created_by"` // 0: the system
-	CreatedAt  time.Time         `json:"created_at"`
-	DueAt      *time.Time        `json:"due_at,omitempty"` // a reply or rectification is due
-	Reply      string            `json:"reply,omitempty"`
-	RepliedBy  int64             `json:"replied_by,omitempty"`
-	RepliedAt  *time.Time        `json:"replied_at,omitempty"`
-}
-
 // CreateNotice stores a notice and sets its ID.
-func (q *Q) CreateNotice(ctx context.Context, n *Notice) error {
-	return mapErr(q.row(ctx, `INSERT INTO notices (kind, order_id, incident_id, unit_id, text, created_by, created_at, due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(n.Kind), nullID(n.OrderID), nullID(n.IncidentID), n.UnitID,
+func (q *Q) CreateNotice(ctx context.Context, n *fenliu.Notice) error {
+	return mapErr(q.row(ctx, `INSERT INTO notices (kind, stage, order_id, incident_id, unit_id, text, created_by, created_at, due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(n.Kind), string(n.Stage), nullID(n.OrderID), nullID(n.IncidentID), n.UnitID,
 		n.Text, n.CreatedBy, ms(n.CreatedAt), msPtr(n.DueAt)).Scan(&n.ID))
 }
 
-const noticeCols = `id, kind, order_id, incident_id, unit_id, text, created_by, created_at, due_at, reply, replied_by, replied_at`
+const noticeCols = `id, kind, stage, order_id, incident_id, unit_id, text, created_by, created_at, due_at, reply, replied_by, replied_at`
 
-func scanNotice(s scanner) (*Notice, error) {
+func scanNotice(s scanner) (*fenliu.Notice, error) {
 	var (
-		n              Notice
+		n              fenliu.Notice
 		order, inc, by sql.NullInt64
 		created        int64
 		due, repliedAt sql.NullInt64
 	)
-	if err := s.Scan(&n.ID, &n.Kind, &order, &inc, &n.UnitID, &n.Text, &n.CreatedBy, &created, &due, &n.Reply, &by, &repliedAt); err != nil {
+	if err := s.Scan(&n.ID, &n.Kind, &n.Stage, &order, &inc, &n.UnitID, &n.Text, &n.CreatedBy, &created, &due, &n.Reply, &by, &repliedAt); err != nil {
 		return nil, err
 	}
 	n.OrderID, n.IncidentID, n.RepliedBy = order.Int64, inc.Int64, by.Int64
@@ -114,7 +145,7 @@ func scanNotice(s scanner) (*Notice, error) {
 }
 
 // Notice returns a notice.
-func (q *Q) Notice(ctx context.Context, id int64) (*Notice, error) {
+func (q *Q) Notice(ctx context.Context, id int64) (*fenliu.Notice, error) {
 	n, err := scanNotice(q.row(ctx, `SELECT `+noticeCols+` FROM notices WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fenliu.NotFound("通知", "notice", id)
@@ -122,16 +153,8 @@ func (q *Q) Notice(ctx context.Context, id int64) (*Notice, error) {
 	return n, mapErr(err)
 }
 
-// NoticeFilter selects notices.
-type NoticeFilter struct {
-	UnitID  int64
-	OrderID int64
-	Open    bool // only those still waiting for a reply
-	Limit   int
-}
-
 // Notices lists notices, newest first.
-func (q *Q) Notices(ctx context.Context, f NoticeFilter) ([]*Notice, error) {
+func (q *Q) Notices(ctx context.Context, f fenliu.NoticeFilter) ([]*fenliu.Notice, error) {
 	query := `SELECT ` + noticeCols + ` FROM notices WHERE 1 = 1`
 	var args []any
 	if f.UnitID != 0 {
@@ -146,13 +169,13 @@ func (q *Q) Notices(ctx context.Context, f NoticeFilter) ([]*Notice, error) {
 		query += ` AND due_at IS NOT NULL AND replied_at IS NULL`
 	}
 	query += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit(f.Limit))
+	args = append(args, fenliu.PageLimit(f.Limit))
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []*Notice{}
+	out := []*fenliu.Notice{}
 	for rows.Next() {
 		n, err := scanNotice(rows)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/fenliu/fenliu/store"
+	"github.com/fenliu/fenliu"
 )
 
 // Sender posts notices to a URL. Each body is signed with HMAC-SHA256 of the
@@ -26,7 +26,7 @@ type Sender struct {
 	Log     *slog.Logger
 	Retries int           // attempts after the first (default 3)
 	Backoff time.Duration // first wait between attempts, doubled each time (default 2s)
-	queue   chan *store.Notice
+	queue   chan *fenliu.Notice
 }
 
 // Start runs the sender until ctx ends; Send queues without blocking.
@@ -40,7 +40,7 @@ func (s *Sender) Start(ctx context.Context) {
 	if s.Backoff == 0 {
 		s.Backoff = 2 * time.Second
 	}
-	s.queue = make(chan *store.Notice, 1000)
+	s.queue = make(chan *fenliu.Notice, 1000)
 	go func() {
 		for {
 			select {
@@ -55,7 +55,7 @@ func (s *Sender) Start(ctx context.Context) {
 
 // Send queues a notice; if the queue is full the notice is logged and
 // dropped (it is in the database and in the console all the same).
-func (s *Sender) Send(n *store.Notice) {
+func (s *Sender) Send(n *fenliu.Notice) {
 	select {
 	case s.queue <- n:
 	default:
@@ -63,7 +63,7 @@ func (s *Sender) Send(n *store.Notice) {
 	}
 }
 
-func (s *Sender) deliver(ctx context.Context, n *store.Notice) {
+func (s *Sender) deliver(ctx context.Context, n *fenliu.Notice) {
 	body, _ := json.Marshal(map[string]any{"type": "notice", "notice": n})
 	mac := hmac.New(sha256.New, []byte(s.Secret))
 	mac.Write(body)

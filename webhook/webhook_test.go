@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu"
-	"github.com/fenliu/fenliu/store"
 )
 
 func TestSenderRetriesAndSigns(t *testing.T) {
@@ -41,7 +40,7 @@ func TestSenderRetriesAndSigns(t *testing.T) {
 	defer cancel()
 	s := &Sender{URL: srv.URL, Secret: "s3cret", Backoff: 10 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	s.Start(ctx)
-	s.Send(&store.Notice{ID: 7, Kind: fenliu.NoticeSupervision, UnitID: 3, Text: "督办"})
+	s.Send(&fenliu.Notice{ID: 7, Kind: fenliu.NoticeSupervision, UnitID: 3, Text: "督办"})
 	select {
 	case m := <-got:
 		n := m["notice"].(map[string]any)

@@ -21,6 +21,7 @@ import (
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/store"
 )
 
 func init() {
@@ -46,13 +47,12 @@ func benchDashboard(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	a := app.New(db)
-	a.Location = cityZone()
+	a := newApp(db)
 	if err := a.LoadCatalog(ctx); err != nil {
 		return err
 	}
 	now := time.Now().UTC()
-	if empty, err := demo.Empty(ctx, db); err != nil {
+	if empty, err := a.Empty(ctx); err != nil {
 		return err
 	} else if empty {
 		if _, err := demo.Load(ctx, a, now, 0, 1); err != nil {
@@ -64,13 +64,13 @@ func benchDashboard(ctx context.Context, args []string) error {
 		return err
 	}
 	if have < *orders {
-		spec, err := historySpec(ctx, a, *orders-have, now.AddDate(-*years, 0, 0), now)
+		spec, err := historySpec(ctx, db, a, *orders-have, now.AddDate(-*years, 0, 0), now)
 		if err != nil {
 			return err
 		}
 		t0 := time.Now()
 		fmt.Printf("generating %d orders over %d years into %s …\n", spec.Orders, *years, db.Driver)
-		err = demo.History(ctx, db, spec, func(n int) {
+		err = demo.History(ctx, a, spec, func(n int) {
 			if n%1_000_000 == 0 || n == spec.Orders {
 				fmt.Printf("  %d orders (%s)\n", n, time.Since(t0).Round(time.Second))
 			}
@@ -94,7 +94,7 @@ func benchDashboard(ctx context.Context, args []string) error {
 		return err
 	}
 	staff := &fenliu.User{ID: 2, Role: fenliu.RoleUnitStaff, UnitID: unitID}
-	loc := a.Location
+	loc := a.Location(ctx)
 	type bench struct {
 		name  string
 		runs  int
@@ -124,7 +124,7 @@ func benchDashboard(ctx context.Context, args []string) error {
 		{"a unit's own 30 days by day", *runs, report(staff, 30, app.ByDay, false, false)},
 	}
 	// The dashboard page itself, over HTTP as a signed-in leader.
-	page, closePage, err := dashboardPage(ctx, a)
+	page, closePage, err := dashboardPage(ctx, db, a)
 	if err != nil {
 		return err
 	}
@@ -166,17 +166,9 @@ func benchDashboard(ctx context.Context, args []string) error {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
-// cityZone is the city's time zone for the rollups (China Standard Time).
-func cityZone() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
-
-func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (demo.HistorySpec, error) {
+func historySpec(ctx context.Context, db *store.DB, a *app.App, n int, from, to time.Time) (demo.HistorySpec, error) {
 	spec := demo.HistorySpec{Orders: n, From: from, To: to, Now: to, Seed: 20261204}
-	units, err := a.DB.Units(ctx)
+	units, err := db.Units(ctx)
 	if err != nil {
 		return spec, err
 	}
@@ -185,7 +177,7 @@ func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (de
 			spec.Units = append(spec.Units, u.ID)
 		}
 	}
-	areas, err := a.DB.Areas(ctx)
+	areas, err := db.Areas(ctx)
 	if err != nil {
 		return spec, err
 	}
@@ -195,7 +187,7 @@ func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (de
 	for _, c := range a.Catalog().Categories() {
 		spec.Categories = append(spec.Categories, demo.HistoryCategory{Code: c.Code, Disposition: c.Disposition})
 	}
-	users, err := a.DB.Users(ctx)
+	users, err := db.Users(ctx)
 	if err != nil || len(users) == 0 {
 		return spec, fmt.Errorf("no users to record the history: %v", err)
 	}
@@ -205,17 +197,17 @@ func historySpec(ctx context.Context, a *app.App, n int, from, to time.Time) (de
 
 // dashboardPage serves the console in-process and returns a function that
 // fetches the leader's dashboard page (30 days by unit, with the trend).
-func dashboardPage(ctx context.Context, a *app.App) (func() (int, int, error), func(), error) {
-	web, err := console.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), console.Options{Location: a.Location})
+func dashboardPage(ctx context.Context, db *store.DB, a *app.App) (func() (int, int, error), func(), error) {
+	web, err := console.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)), console.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
 	mux := http.NewServeMux()
-	web.Routes(mux)
+	web.Register(mux)
 	srv := httptest.NewServer(mux)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	users, err := a.DB.Users(ctx)
+	users, err := db.Users(ctx)
 	if err != nil {
 		srv.Close()
 		return nil, nil, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/server"
 	"github.com/fenliu/fenliu/store"
 	"github.com/fenliu/fenliu/store/storetest"
 	"github.com/fenliu/fenliu/triage"
@@ -50,10 +50,7 @@ func BenchmarkOneClickTransfer(b *testing.B) {
 			b.Run(name+"/"+what, func(b *testing.B) {
 				ctx := context.Background()
 				db := open(b)
-				a := app.New(db)
-				if err := wireTriage(a); err != nil {
-					b.Fatal(err)
-				}
+				a := app.New(db, app.Options{Triage: server.Triage})
 				if err := a.LoadCatalog(ctx); err != nil {
 					b.Fatal(err)
 				}
@@ -78,12 +75,12 @@ func BenchmarkOneClickTransfer(b *testing.B) {
 					t0 := time.Now()
 					in := fenliu.IncidentInput{Channel: fenliu.Channel110, ChannelRef: fmt.Sprintf("bench-%d", i),
 						Text: texts[i%len(texts)], AreaID: grids[i%len(grids)], CallerPhone: "13800000000"}
-					inc, _, err := a.Intake(ctx, taker, in)
-					if err != nil {
+					if full { // the one-click transfer: intake, decision and dispatch in one transaction
+						if _, err := a.Transfer(ctx, taker, fenliu.TransferInput{Incident: &in}); err != nil {
+							b.Fatal(err)
+						}
+					} else if _, _, err := a.Intake(ctx, taker, in); err != nil {
 						b.Fatal(err)
-					}
-					if full {
-						transfer(ctx, b, a, taker, inc)
 					}
 					lat = append(lat, time.Since(t0))
 				}
@@ -95,42 +92,5 @@ func BenchmarkOneClickTransfer(b *testing.B) {
 				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 			})
 		}
-	}
-}
-
-// transfer does what the desk's one-click transfer does.
-func transfer(ctx context.Context, b *testing.B, a *app.App, taker *fenliu.User, inc *fenliu.Incident) {
-	var t app.Triage
-	_ = json.Unmarshal(inc.Triage, &t)
-	d := fenliu.DecisionInput{Disposition: t.Disposition, Category: t.Category, Hotline: t.Hotline}
-	if d.Disposition != fenliu.DispDivert {
-		if _, err := a.Decide(ctx, taker, inc.ID, d); err != nil {
-			b.Fatal(err)
-		}
-		return
-	}
-	if _, err := a.Decide(ctx, taker, inc.ID, d); err != nil {
-		b.Fatal(err)
-	}
-	var r app.Route
-	_ = json.Unmarshal(inc.Route, &r)
-	spec := fenliu.DispatchInput{Note: "一键转接"}
-	seen := map[int64]bool{}
-	for _, as := range r.Assignments {
-		if seen[as.UnitID] {
-			continue
-		}
-		seen[as.UnitID] = true
-		role := fenliu.OrderAssist
-		if len(spec.Orders) == 0 {
-			role = fenliu.OrderLead
-		}
-		spec.Orders = append(spec.Orders, fenliu.OrderSpec{UnitID: as.UnitID, Role: role})
-	}
-	if len(spec.Orders) == 0 {
-		return
-	}
-	if _, err := a.Dispatch(ctx, taker, inc.ID, spec); err != nil {
-		b.Fatal(err)
 	}
 }

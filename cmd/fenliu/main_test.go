@@ -10,10 +10,10 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/server/servertest"
 	"github.com/fenliu/fenliu/store/storetest"
 )
 
@@ -26,35 +26,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// startServer runs the real `fenliu serve` in this process on dsn and returns
-// its base URL; it stops when the test ends.
+// startServer runs the real server — the wiring `fenliu serve` runs — on
+// dsn in this process and returns its base URL; it stops when the test ends.
 func startServer(t *testing.T, dsn string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
-	onListen = func(addr string) { addrc <- addr }
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, []string{"-db", dsn, "-addr", "127.0.0.1:0"}) }()
-	stopped := false
-	t.Cleanup(func() {
-		cancel()
-		if !stopped {
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		}
-		onListen = nil
-	})
-	select {
-	case addr := <-addrc:
-		return "http://" + addr
-	case err := <-done:
-		stopped = true
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return ""
+	return servertest.Start(t, dsn, nil).URL()
 }
 
 // bootstrapAdmin makes the first admin and its token directly in the
@@ -67,7 +43,7 @@ func bootstrapAdmin(t *testing.T, dsn string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	a := app.New(db)
+	a := app.New(db, app.Options{})
 	u := &fenliu.User{Username: "root", DisplayName: "管理员", Role: fenliu.RoleAdmin}
 	if err := a.Bootstrap(ctx, u, ""); err != nil {
 		t.Fatal(err)

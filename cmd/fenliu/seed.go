@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/fenliu/fenliu"
-	"github.com/fenliu/fenliu/app"
+	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/server"
 )
 
 func init() {
@@ -24,7 +26,23 @@ func init() {
 			return err
 		}
 		defer db.Close()
-		return loadDemo(ctx, app.New(db), *n)
+		a := newApp(db)
+		if err := a.LoadCatalog(ctx); err != nil {
+			return err
+		}
+		if empty, err := a.Empty(ctx); err != nil || !empty {
+			if err == nil {
+				fmt.Println("demo: the database already has data; not loading the demo again")
+			}
+			return err
+		}
+		start := time.Now()
+		sum, err := demo.Load(ctx, a, time.Now().UTC(), *n, uint64(time.Now().UnixNano()))
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		server.PrintDemo(os.Stdout, sum, time.Since(start))
+		return nil
 	})
 	register("user", "add a user and print an API token for it", func(ctx context.Context, args []string) error {
 		fs := flag.NewFlagSet("user", flag.ContinueOnError)
@@ -48,7 +66,7 @@ func init() {
 			return err
 		}
 		defer db.Close()
-		a := app.New(db)
+		a := newApp(db)
 		u := &fenliu.User{Username: *name, DisplayName: *display, Role: fenliu.Role(*role), UnitID: *unit}
 		if err := a.Bootstrap(ctx, u, *password); err != nil {
 			return err

@@ -10,7 +10,8 @@ import (
 )
 
 // AddNote records a note on an incident (a three-way-call record, a
-// dispatcher's remark). Unit staff may note only incidents of their unit.
+// dispatcher's remark). Unit staff may note only incidents of their unit;
+// leaders only read.
 func (a *App) AddNote(ctx context.Context, actor *fenliu.User, incidentID int64, note string) error {
 	note = strings.TrimSpace(note)
 	if note == "" {
@@ -23,10 +24,10 @@ func (a *App) AddNote(ctx context.Context, actor *fenliu.User, incidentID int64,
 	if _, err := a.Incident(ctx, actor, incidentID); err != nil {
 		return err
 	}
-	if actor.Role == fenliu.RoleLeader {
-		return &fenliu.Error{Code: fenliu.EForbidden, ZH: "领导账号为只读", EN: "leader accounts are read-only"}
+	if err := fenliu.CanNote(actor); err != nil {
+		return err
 	}
-	err := a.DB.Tx(ctx, func(q *store.Q) error {
+	err := a.db.Tx(ctx, func(q *store.Q) error {
 		return q.InsertEvent(ctx, &fenliu.Event{IncidentID: incidentID, At: a.now(), ActorID: actor.ID, Kind: fenliu.EvNote, Note: note})
 	})
 	if err == nil {
@@ -38,7 +39,7 @@ func (a *App) AddNote(ctx context.Context, actor *fenliu.User, incidentID int64,
 // portalUser is the system account citizens' reports are recorded under. It
 // is disabled, so nobody can sign in or hold a token as it.
 func (a *App) portalUser(ctx context.Context) (*fenliu.User, error) {
-	u, _, err := a.DB.UserByUsername(ctx, "public-portal")
+	u, _, err := a.db.UserByUsername(ctx, "public-portal")
 	if err == nil {
 		return u, nil
 	}
@@ -47,7 +48,7 @@ func (a *App) portalUser(ctx context.Context) (*fenliu.User, error) {
 	}
 	u = &fenliu.User{Username: "public-portal", DisplayName: "群众自报平台", Role: fenliu.RoleCallTaker, Disabled: true}
 	if err := a.createUser(ctx, u, ""); err != nil && fenliu.ErrorCode(err) == fenliu.EConflict {
-		u, _, err = a.DB.UserByUsername(ctx, "public-portal")
+		u, _, err = a.db.UserByUsername(ctx, "public-portal")
 		return u, err
 	} else if err != nil {
 		return nil, err
@@ -95,25 +96,21 @@ func (a *App) Track(ctx context.Context, no string) (*PublicView, error) {
 	if no == "" || len(no) > 40 {
 		return nil, fenliu.NotFound("查询编号", "tracking number", "")
 	}
-	inc, err := a.DB.IncidentByTracking(ctx, no)
+	inc, err := a.db.IncidentByTracking(ctx, no)
 	if err != nil {
 		return nil, err
 	}
-	events, err := a.DB.Events(ctx, inc.ID)
+	events, err := a.db.Events(ctx, inc.ID)
 	if err != nil {
 		return nil, err
 	}
-	orders, err := a.DB.OrdersOfIncident(ctx, inc.ID)
+	orders, err := a.db.OrdersOfIncident(ctx, inc.ID)
 	if err != nil {
 		return nil, err
 	}
-	units, err := a.DB.Units(ctx)
+	names, err := a.nameMaps(ctx, false)
 	if err != nil {
 		return nil, err
-	}
-	unitName := map[int64]string{}
-	for _, u := range units {
-		unitName[u.ID] = u.Name
 	}
 	orderUnit := map[int64]int64{}
 	for _, o := range orders {
@@ -121,37 +118,10 @@ func (a *App) Track(ctx context.Context, no string) (*PublicView, error) {
 	}
 	v := &PublicView{TrackingNo: inc.TrackingNo, ReceivedAt: inc.ReceivedAt, Disposition: inc.Disposition, Category: inc.Category, Hotline: inc.Hotline}
 	for _, e := range events {
-		if e.Kind == fenliu.EvNote || e.Kind == fenliu.EvTriage {
+		if !fenliu.PublicEvent(e.Kind) {
 			continue
 		}
-		v.Steps = append(v.Steps, PublicStep{At: e.At, Kind: e.Kind, Unit: unitName[orderUnit[e.OrderID]], State: e.ToState})
+		v.Steps = append(v.Steps, PublicStep{At: e.At, Kind: e.Kind, Unit: names.Units[orderUnit[e.OrderID]], State: e.ToState})
 	}
 	return v, nil
-}
-
-// DeskQueue is the linkage desk's work: incidents to decide or dispatch, and
-// orders returned by units waiting to be re-routed.
-type DeskQueue struct {
-	Undecided    []*fenliu.Incident
-	Undispatched []*fenliu.Incident
-	Returned     []*fenliu.Order
-}
-
-// Queue returns the linkage desk's queue.
-func (a *App) Queue(ctx context.Context, actor *fenliu.User) (*DeskQueue, error) {
-	if err := fenliu.CanDecide(actor); err != nil {
-		return nil, err
-	}
-	var q DeskQueue
-	var err error
-	if q.Undecided, err = a.DB.IncidentsWaiting(ctx, false, 100); err != nil {
-		return nil, err
-	}
-	if q.Undispatched, err = a.DB.IncidentsWaiting(ctx, true, 100); err != nil {
-		return nil, err
-	}
-	if q.Returned, err = a.DB.Orders(ctx, store.OrderFilter{States: []fenliu.OrderState{fenliu.StateReturned}, Limit: 100}); err != nil {
-		return nil, err
-	}
-	return &q, nil
 }

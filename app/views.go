@@ -1,0 +1,464 @@
+package app
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/store"
+)
+
+// Read models: what each screen and endpoint shows, read here and checked
+// here — once — with the rules of perm.go.
+
+// canSeeOrder checks the actor may read order o (fenliu.CanSeeOrder).
+func (a *App) canSeeOrder(ctx context.Context, q *store.Q, actor *fenliu.User, o *fenliu.Order) error {
+	return fenliu.CanSeeOrder(actor, o)
+}
+
+// canSeeIncident checks the actor may read an incident: every role but unit
+// staff; unit staff only an incident with an order of their unit.
+func (a *App) canSeeIncident(ctx context.Context, actor *fenliu.User, inc *fenliu.Incident) error {
+	if fenliu.SeesAllUnits(actor) {
+		return nil
+	}
+	orders, err := a.db.OrdersOfIncident(ctx, inc.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range orders {
+		if fenliu.CanSeeOrder(actor, o) == nil {
+			return nil
+		}
+	}
+	return fenliu.NotFound("警情", "incident", inc.ID)
+}
+
+// Names resolves the ids a screen shows to names.
+type Names struct {
+	Units map[int64]string `json:"units"`
+	Users map[int64]string `json:"users"`
+	Areas map[int64]string `json:"areas"`
+}
+
+func (a *App) nameMaps(ctx context.Context, users bool) (*Names, error) {
+	n := &Names{Units: map[int64]string{}, Users: map[int64]string{}, Areas: map[int64]string{}}
+	units, err := a.db.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		n.Units[u.ID] = u.Name
+	}
+	areas, err := a.db.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ar := range areas {
+		n.Areas[ar.ID] = ar.Name
+	}
+	if users {
+		all, err := a.db.Users(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range all {
+			n.Users[u.ID] = u.DisplayName
+		}
+	}
+	return n, nil
+}
+
+// IncidentView is an incident with its orders and its whole record.
+type IncidentView struct {
+	Incident *fenliu.Incident `json:"incident"`
+	Orders   []*fenliu.Order  `json:"orders"`
+	Events   []*fenliu.Event  `json:"events"`
+	Names    *Names           `json:"-"`
+	Area     *fenliu.Area     `json:"-"` // the incident's area, for the map
+}
+
+// Incident returns the incident with its orders and history. Unit staff see
+// only incidents with an order of their unit, and only their unit's orders.
+func (a *App) Incident(ctx context.Context, actor *fenliu.User, id int64) (*IncidentView, error) {
+	inc, err := a.db.Incident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := a.db.OrdersOfIncident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := a.db.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !fenliu.SeesAllUnits(actor) {
+		mine := map[int64]bool{}
+		var kept []*fenliu.Order
+		for _, o := range orders {
+			if fenliu.CanSeeOrder(actor, o) == nil {
+				kept = append(kept, o)
+				mine[o.ID] = true
+			}
+		}
+		if len(kept) == 0 {
+			return nil, fenliu.NotFound("警情", "incident", id)
+		}
+		var evs []*fenliu.Event
+		for _, e := range events {
+			if e.OrderID == 0 || mine[e.OrderID] {
+				evs = append(evs, e)
+			}
+		}
+		orders, events = kept, evs
+	}
+	v := &IncidentView{Incident: inc, Orders: orders, Events: events}
+	if v.Names, err = a.nameMaps(ctx, true); err != nil {
+		return nil, err
+	}
+	if inc.AreaID != 0 {
+		if ar, err := a.db.Area(ctx, inc.AreaID); err == nil {
+			v.Area = ar
+		}
+	}
+	return v, nil
+}
+
+// Incidents lists incidents; unit staff see only those with their orders.
+func (a *App) Incidents(ctx context.Context, actor *fenliu.User, f fenliu.IncidentFilter) ([]*fenliu.Incident, error) {
+	if !fenliu.SeesAllUnits(actor) {
+		f.UnitID = actor.UnitID
+	}
+	return a.db.Incidents(ctx, f)
+}
+
+// Order returns a work order the actor may see.
+func (a *App) Order(ctx context.Context, actor *fenliu.User, id int64) (*fenliu.Order, error) {
+	o, err := a.db.Order(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.canSeeOrder(ctx, &a.db.Q, actor, o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Orders lists work orders; unit staff see only their own unit's.
+func (a *App) Orders(ctx context.Context, actor *fenliu.User, f fenliu.OrderFilter) ([]*fenliu.Order, error) {
+	if !fenliu.SeesAllUnits(actor) {
+		if f.UnitID != 0 && f.UnitID != actor.UnitID {
+			return []*fenliu.Order{}, nil
+		}
+		f.UnitID = actor.UnitID
+	}
+	return a.db.Orders(ctx, f)
+}
+
+// OrderView is one order as its page shows it: the order, its incident,
+// its part of the record, its notices, and what the actor may do now.
+type OrderView struct {
+	Order     *fenliu.Order
+	Incident  *fenliu.Incident
+	Events    []*fenliu.Event // the order's and the incident's own
+	Notices   []*fenliu.Notice
+	Actions   []fenliu.Action // what the actor may do now
+	RerouteTo []*fenliu.Unit  // units it may be re-routed to
+	Names     *Names
+	// ShowCaller: the actor may see the caller's name and phone.
+	ShowCaller bool
+	Supervise  bool // the actor may send notices about it
+}
+
+// OrderView reads an order's page.
+func (a *App) OrderView(ctx context.Context, actor *fenliu.User, id int64) (*OrderView, error) {
+	o, err := a.Order(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := a.Incident(ctx, actor, o.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	v := &OrderView{Order: o, Incident: iv.Incident, Names: iv.Names, Actions: fenliu.AllowedActions(actor, o),
+		ShowCaller: fenliu.CanSeeCallerPhone(actor), Supervise: fenliu.CanSupervise(actor) == nil}
+	for _, e := range iv.Events {
+		if e.OrderID == o.ID || e.OrderID == 0 {
+			v.Events = append(v.Events, e)
+		}
+	}
+	if v.Notices, err = a.Notices(ctx, actor, fenliu.NoticeFilter{OrderID: o.ID, Limit: 50}); err != nil {
+		return nil, err
+	}
+	if fenliu.CanAct(actor, fenliu.ActReroute, o) == nil {
+		units, err := a.db.Units(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range units {
+			if u.ID != o.UnitID {
+				v.RerouteTo = append(v.RerouteTo, u)
+			}
+		}
+	}
+	return v, nil
+}
+
+// OrderRow is an order in a list, with what the list shows of its incident.
+type OrderRow struct {
+	O        *fenliu.Order
+	Text     string
+	Address  string
+	Category string
+	Unit     string
+}
+
+// rows resolves orders into list rows.
+func (a *App) rows(ctx context.Context, orders []*fenliu.Order) ([]OrderRow, error) {
+	names, err := a.nameMaps(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	incs := map[int64]*fenliu.Incident{}
+	out := make([]OrderRow, 0, len(orders))
+	for _, o := range orders {
+		in, ok := incs[o.IncidentID]
+		if !ok {
+			if in, err = a.db.Incident(ctx, o.IncidentID); err != nil {
+				return nil, err
+			}
+			incs[o.IncidentID] = in
+		}
+		out = append(out, OrderRow{O: o, Text: in.Text, Address: in.Address, Category: in.Category, Unit: names.Units[o.UnitID]})
+	}
+	return out, nil
+}
+
+// NoticeRow is a notice with the name of the unit it is addressed to.
+type NoticeRow struct {
+	N    *fenliu.Notice
+	Unit string
+}
+
+func (a *App) noticeRows(ctx context.Context, actor *fenliu.User, f fenliu.NoticeFilter) ([]NoticeRow, error) {
+	ns, err := a.Notices(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	names, err := a.nameMaps(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NoticeRow, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, NoticeRow{N: n, Unit: names.Units[n.UnitID]})
+	}
+	return out, nil
+}
+
+// Inbox is a unit's work (本单位工单): new and reopened orders to sign or
+// work again, orders being worked, recent others, and the unit's notices.
+type Inbox struct {
+	UnitName string
+	Todo     []OrderRow
+	Doing    []OrderRow
+	Done     []OrderRow
+	Notices  []NoticeRow
+}
+
+// Inbox reads a unit's inbox: unit staff read their own unit's; other
+// roles may name a unit (0: every unit).
+func (a *App) Inbox(ctx context.Context, actor *fenliu.User, unitID int64) (*Inbox, error) {
+	f := fenliu.OrderFilter{Limit: 200, UnitID: unitID}
+	orders, err := a.Orders(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	var todo, doing, done []*fenliu.Order
+	for _, o := range orders {
+		switch o.State {
+		case fenliu.StateDispatched, fenliu.StateReopened:
+			todo = append(todo, o)
+		case fenliu.StateSigned, fenliu.StateArrived:
+			doing = append(doing, o)
+		default:
+			if len(done) < 30 {
+				done = append(done, o)
+			}
+		}
+	}
+	in := &Inbox{}
+	if in.Todo, err = a.rows(ctx, todo); err != nil {
+		return nil, err
+	}
+	if in.Doing, err = a.rows(ctx, doing); err != nil {
+		return nil, err
+	}
+	if in.Done, err = a.rows(ctx, done); err != nil {
+		return nil, err
+	}
+	if actor.UnitID != 0 {
+		if u, err := a.db.Unit(ctx, actor.UnitID); err == nil {
+			in.UnitName = u.Name
+		}
+	}
+	if in.Notices, err = a.noticeRows(ctx, actor, fenliu.NoticeFilter{UnitID: actor.UnitID, Limit: 20}); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// StateCount is how many orders are in a state.
+type StateCount struct {
+	State fenliu.OrderState
+	N     int
+}
+
+// SupervisionBoard is the supervisor's screen (督办): overdue orders, orders
+// past a warning point, the count of orders in each state, recent notices.
+type SupervisionBoard struct {
+	Overdue []OrderRow
+	Soon    []OrderRow
+	Counts  []StateCount
+	Notices []NoticeRow
+}
+
+// SupervisionBoard reads the board; overdue and near-the-limit are the
+// domain's (fenliu.Overdue, fenliu.NearDue), kept with each order.
+func (a *App) SupervisionBoard(ctx context.Context, actor *fenliu.User) (*SupervisionBoard, error) {
+	if err := fenliu.CanSupervise(actor); err != nil {
+		return nil, err
+	}
+	now := a.now()
+	overdue, err := a.db.OrdersWatched(ctx, now, true, 0, 200)
+	if err != nil {
+		return nil, err
+	}
+	soon, err := a.db.OrdersWatched(ctx, now, false, 0, 200)
+	if err != nil {
+		return nil, err
+	}
+	b := &SupervisionBoard{}
+	if b.Overdue, err = a.rows(ctx, overdue); err != nil {
+		return nil, err
+	}
+	if b.Soon, err = a.rows(ctx, soon); err != nil {
+		return nil, err
+	}
+	counts, err := a.db.StateCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range fenliu.OrderStates {
+		b.Counts = append(b.Counts, StateCount{st, counts[st]})
+	}
+	if b.Notices, err = a.noticeRows(ctx, actor, fenliu.NoticeFilter{Limit: 30}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// CallbackItem is a closed order waiting for its callback.
+type CallbackItem struct {
+	O     *fenliu.Order
+	In    *fenliu.Incident
+	Unit  string
+	Phone string     // shown to callback staff only
+	Due   *time.Time // the callback's own limit
+}
+
+// CallbackQueue is the callback staff's work (回访): closed orders, the
+// most urgent first, and the rating scale.
+type CallbackQueue struct {
+	Items  []CallbackItem
+	Levels []fenliu.Satisfaction
+}
+
+// CallbackQueue reads the closed orders waiting to be called back, in the
+// order their callbacks fall due.
+func (a *App) CallbackQueue(ctx context.Context, actor *fenliu.User) (*CallbackQueue, error) {
+	if err := fenliu.CanCallBack(actor); err != nil {
+		return nil, err
+	}
+	orders, err := a.db.Orders(ctx, fenliu.OrderFilter{States: fenliu.StatesAwaitingCallback, Limit: fenliu.MaxPage})
+	if err != nil {
+		return nil, err
+	}
+	names, err := a.nameMaps(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &CallbackQueue{Levels: a.CallbackLevels(ctx)}
+	for _, o := range orders {
+		in, err := a.db.Incident(ctx, o.IncidentID)
+		if err != nil {
+			return nil, err
+		}
+		it := CallbackItem{O: o, In: in, Unit: names.Units[o.UnitID]}
+		if o.ClosedAt != nil {
+			due := o.ClosedAt.Add(CallbackLimit)
+			it.Due = &due
+		}
+		if fenliu.CanSeeCallerPhoneOnCallback(actor) {
+			it.Phone = in.CallerPhone
+		}
+		out.Items = append(out.Items, it)
+	}
+	sort.SliceStable(out.Items, func(i, j int) bool {
+		di, dj := out.Items[i].Due, out.Items[j].Due
+		if di == nil || dj == nil {
+			return di != nil
+		}
+		return di.Before(*dj)
+	})
+	return out, nil
+}
+
+// CallbackLimit is how long after closing the caller must be called back.
+const CallbackLimit = 48 * time.Hour
+
+// DeskQueue is the linkage desk's work: incidents to decide or dispatch, and
+// orders returned by units waiting to be re-routed.
+type DeskQueue struct {
+	Undecided    []*fenliu.Incident
+	Undispatched []*fenliu.Incident
+	Returned     []OrderRow
+	Units        []*fenliu.Unit
+}
+
+// DeskQueue reads the linkage desk's queue.
+func (a *App) DeskQueue(ctx context.Context, actor *fenliu.User) (*DeskQueue, error) {
+	if err := fenliu.CanDecide(actor); err != nil {
+		return nil, err
+	}
+	var q DeskQueue
+	var err error
+	if q.Undecided, err = a.db.IncidentsWaiting(ctx, false, 100); err != nil {
+		return nil, err
+	}
+	if q.Undispatched, err = a.db.IncidentsWaiting(ctx, true, 100); err != nil {
+		return nil, err
+	}
+	returned, err := a.db.Orders(ctx, fenliu.OrderFilter{States: []fenliu.OrderState{fenliu.StateReturned}, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	if q.Returned, err = a.rows(ctx, returned); err != nil {
+		return nil, err
+	}
+	if q.Units, err = a.db.Units(ctx); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}
+
+// DrillDownRows is DrillDown as list rows (the dashboard's drill-down page).
+func (a *App) DrillDownRows(ctx context.Context, actor *fenliu.User, q ReportQuery, rate, part, key string, limit int) ([]OrderRow, error) {
+	orders, err := a.DrillDown(ctx, actor, q, rate, part, key, limit)
+	if err != nil {
+		return nil, err
+	}
+	return a.rows(ctx, orders)
+}

@@ -1,0 +1,86 @@
+package console
+
+import "net/http"
+
+// Route is one entry of the console's route table.
+type Route struct {
+	Pattern string // a net/http ServeMux pattern
+	Public  bool   // served without signing in
+	handler http.Handler
+}
+
+// Routes is the console's route table, screen by screen — the site's map.
+// Each screen's handlers live in the file named in its comment.
+func (s *Server) Routes() []Route {
+	a := s.auth
+	pub := func(pattern string, h http.HandlerFunc) Route {
+		return Route{Pattern: pattern, Public: true, handler: h}
+	}
+	return []Route{
+		// Static files, signing in and out, the language (console.go, auth.go).
+		pub("GET /static/{version}/{path...}", s.serveStatic),
+		pub("GET /login", s.loginPage),
+		pub("POST /login", s.login),
+		pub("POST /logout", s.logout),
+		pub("GET /lang/{lang}", s.setLang),
+		pub("GET /{$}", s.home),
+		{Pattern: "GET /events", handler: a(s.events)},          // live.go
+		{Pattern: "GET /uploads/{token}", handler: a(s.upload)}, // order.go
+
+		// 110 call-taker: the desk (desk.go).
+		{Pattern: "GET /desk", handler: a(s.desk)},
+		{Pattern: "POST /desk/suggest", handler: a(s.deskSuggest)},
+		{Pattern: "POST /desk/incidents", handler: a(s.deskCreate)},
+
+		// 12345 linkage desk and the incident record (linkage.go, incident.go).
+		{Pattern: "GET /linkage", handler: a(s.linkage)},
+		{Pattern: "GET /incidents/{id}", handler: a(s.incidentPage)},
+		{Pattern: "POST /incidents/{id}/dispatch", handler: a(s.dispatchForm)},
+		{Pattern: "POST /incidents/{id}/dispatch-suggested", handler: a(s.dispatchSuggestedForm)},
+		{Pattern: "POST /incidents/{id}/decide", handler: a(s.decideForm)},
+		{Pattern: "POST /incidents/{id}/note", handler: a(s.noteForm)},
+
+		// Unit staff: the inbox and the order page (inbox.go, order.go, notices.go).
+		{Pattern: "GET /inbox", handler: a(s.inbox)},
+		{Pattern: "GET /orders/{id}", handler: a(s.orderPage)},
+		{Pattern: "POST /orders/{id}/act/{action}", handler: a(s.orderAct)},
+		{Pattern: "POST /orders/{id}/notice", handler: a(s.noticeSend)},
+		{Pattern: "POST /notices/{id}/reply", handler: a(s.noticeReply)},
+
+		// Supervisor and callback staff (supervise.go, callbacks.go).
+		{Pattern: "GET /supervise", handler: a(s.supervise)},
+		{Pattern: "GET /callbacks", handler: a(s.callbacks)},
+
+		// Leader: the dashboard and bulletins (dashboard.go, bulletins.go).
+		{Pattern: "GET /dashboard", handler: a(s.dashboard)},
+		{Pattern: "GET /dashboard/orders", handler: a(s.drill)},
+		{Pattern: "GET /dashboard/report.xlsx", handler: a(s.reportXLSX)},
+		{Pattern: "GET /bulletins", handler: a(s.bulletins)},
+		{Pattern: "GET /bulletins/{id}", handler: a(s.bulletin)},
+
+		// Administrator (admin.go).
+		{Pattern: "GET /admin", handler: a(s.admin)},
+		{Pattern: "POST /admin/users", handler: a(s.adminUser)},
+		{Pattern: "POST /admin/units", handler: a(s.adminUnit)},
+		{Pattern: "POST /admin/areas", handler: a(s.adminArea)},
+		{Pattern: "POST /admin/shifts", handler: a(s.adminShift)},
+		{Pattern: "GET /admin/catalog.yaml", handler: a(s.catalogExport)},
+		{Pattern: "GET /admin/catalog.csv", handler: a(s.catalogExport)},
+		{Pattern: "POST /admin/catalog", handler: a(s.catalogImport)},
+
+		// Citizens, without signing in (public.go).
+		pub("GET /report", s.reportPage),
+		pub("POST /report", s.report),
+		pub("GET /track", s.track),
+	}
+}
+
+// Register adds the console's routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	for _, r := range s.Routes() {
+		mux.Handle(r.Pattern, r.handler)
+	}
+}
+
+// Live is the broker that fans change notices out to open screens.
+func (s *Server) Live() *Broker { return s.live }

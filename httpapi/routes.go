@@ -1,0 +1,114 @@
+// Package httpapi is Fenliu's JSON API over HTTP: one route table over the
+// service layer, token authentication, strict request decoding, and the
+// domain's one mapping of error codes to HTTP statuses. It holds no rules
+// and never touches the database: every handler calls package app.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
+)
+
+// API serves /api/v1/.
+type API struct {
+	app     *app.App
+	log     *slog.Logger
+	maxBody int64
+}
+
+// New returns the API over a.
+func New(a *app.App, log *slog.Logger) *API {
+	return &API{app: a, log: log, maxBody: DefaultMaxBody}
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Pattern string // a net/http ServeMux pattern: "METHOD /path/{param}"
+	Public  bool   // answered without a token
+	handler http.Handler
+}
+
+// Routes is the API's route table: every endpoint, in the order a reader
+// would look for it. It reads like the API's map; the handlers live in one
+// file per resource.
+func (api *API) Routes() []Route {
+	a := api.auth
+	return []Route{
+		{Pattern: "GET /api/v1/health", Public: true, handler: http.HandlerFunc(api.health)},
+		{Pattern: "GET /api/v1/me", handler: a(api.me)},
+
+		// Incidents (incidents.go): intake, the one-click transfer, decisions, dispatch.
+		{Pattern: "POST /api/v1/incidents", handler: a(api.createIncident)},
+		{Pattern: "GET /api/v1/incidents", handler: a(api.listIncidents)},
+		{Pattern: "GET /api/v1/incidents/{id}", handler: a(api.getIncident)},
+		{Pattern: "POST /api/v1/incidents/{id}/decision", handler: a(api.decide)},
+		{Pattern: "POST /api/v1/incidents/{id}/orders", handler: a(api.dispatch)},
+		{Pattern: "POST /api/v1/incidents/{id}/transfer", handler: a(api.transfer)},
+		{Pattern: "POST /api/v1/incidents/{id}/dispatch-suggested", handler: a(api.dispatchSuggested)},
+		{Pattern: "POST /api/v1/triage", handler: a(api.triage)},
+
+		// Work orders (orders.go).
+		{Pattern: "GET /api/v1/orders", handler: a(api.listOrders)},
+		{Pattern: "GET /api/v1/orders/{id}", handler: a(api.getOrder)},
+		{Pattern: "POST /api/v1/orders/{id}/{action}", handler: a(api.act)},
+
+		// Notices (notices.go).
+		{Pattern: "GET /api/v1/notices", handler: a(api.listNotices)},
+		{Pattern: "POST /api/v1/orders/{id}/notices", handler: a(api.sendNotice)},
+		{Pattern: "POST /api/v1/notices/{id}/reply", handler: a(api.replyNotice)},
+
+		// The directory (directory.go): units, areas, users, tokens.
+		{Pattern: "GET /api/v1/units", handler: a(api.listUnits)},
+		{Pattern: "POST /api/v1/units", handler: a(api.createUnit)},
+		{Pattern: "GET /api/v1/areas", handler: a(api.listAreas)},
+		{Pattern: "POST /api/v1/areas", handler: a(api.createArea)},
+		{Pattern: "GET /api/v1/users", handler: a(api.listUsers)},
+		{Pattern: "POST /api/v1/users", handler: a(api.createUser)},
+		{Pattern: "POST /api/v1/users/{id}/tokens", handler: a(api.createToken)},
+
+		// Duty rosters (rosters.go).
+		{Pattern: "GET /api/v1/shifts", handler: a(api.listShifts)},
+		{Pattern: "POST /api/v1/shifts", handler: a(api.createShift)},
+
+		// The matter catalogue (catalog.go).
+		{Pattern: "GET /api/v1/catalog", handler: a(api.getCatalog)},
+		{Pattern: "POST /api/v1/catalog", handler: a(api.importCatalog)},
+		{Pattern: "GET /api/v1/catalog/versions", handler: a(api.catalogVersions)},
+		{Pattern: "PUT /api/v1/catalog/categories/{code}", handler: a(api.putCategory)},
+
+		// Routing and settings (settings.go).
+		{Pattern: "GET /api/v1/routing/rules", handler: a(api.listRules)},
+		{Pattern: "POST /api/v1/routing/rules", handler: a(api.createRule)},
+		{Pattern: "DELETE /api/v1/routing/rules/{id}", handler: a(api.deleteRule)},
+		{Pattern: "PUT /api/v1/routing/mode", handler: a(api.setRouting)},
+		{Pattern: "PUT /api/v1/calendar", handler: a(api.setCalendar)},
+		{Pattern: "PUT /api/v1/limits/{unit_type}", handler: a(api.setLimits)},
+		{Pattern: "PUT /api/v1/assessment/weights", handler: a(api.setWeights)},
+		{Pattern: "GET /api/v1/settings", handler: a(api.listSettings)},
+		{Pattern: "PUT /api/v1/settings", handler: a(api.putSettings)},
+
+		// Reports (reports.go).
+		{Pattern: "GET /api/v1/reports", handler: a(api.report)},
+	}
+}
+
+// Register adds the API's routes to mux, and a JSON 404 for any other
+// /api/ path.
+func (api *API) Register(mux *http.ServeMux) {
+	for _, r := range api.Routes() {
+		mux.Handle(r.Pattern, r.handler)
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		api.fail(w, r, &fenliu.Error{Code: fenliu.ENotFound, ZH: "没有这个接口：" + r.Method + " " + safe(r.URL.Path), EN: "no such endpoint: " + r.Method + " " + safe(r.URL.Path)})
+	})
+}
+
+// Handler returns the API alone with panic recovery, for tests and embedding.
+func (api *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	api.Register(mux)
+	return Recover(api.log, mux)
+}
