@@ -329,3 +329,39 @@ const SupervisionReplyLimit = 24 * time.Hour
 func EscalateByHistory(o *Order, unitsPassed int) bool {
 	return o.Returns+o.Reopens >= EscalationLimit || unitsPassed >= EscalationLimit
 }
+
+// LimitClock is the countdown a screen shows for one running limit: when
+// it is due, and when it draws its warning (the screens colour it "near"
+// from then, as the supervision board counts it).
+type LimitClock struct {
+	Stage Stage
+	Due   time.Time
+	Warn  time.Time
+}
+
+// Clock returns the countdown of stage s if its limit runs now, else nil.
+func (o *Order) Clock(s Stage) *LimitClock {
+	from := o.LimitsStart()
+	for _, d := range Running(o) {
+		if d.Stage == s {
+			c := &LimitClock{Stage: s, Due: d.At, Warn: d.At}
+			if d.At.After(from) {
+				c.Warn = WarnAt(from, d.At)
+			}
+			return c
+		}
+	}
+	return nil
+}
+
+// NextClock returns the countdown of the soonest running limit (nil when
+// nothing runs).
+func (o *Order) NextClock() *LimitClock {
+	var best *LimitClock
+	for _, d := range Running(o) {
+		if c := o.Clock(d.Stage); best == nil || c.Due.Before(best.Due) {
+			best = c
+		}
+	}
+	return best
+}

@@ -137,3 +137,16 @@ func (a *App) CatalogVersions(ctx context.Context, actor *fenliu.User) ([]*fenli
 	}
 	return vs, active, nil
 }
+
+// CatalogForExport returns the active catalogue for an administrator to
+// download (YAML or CSV).
+func (a *App) CatalogForExport(actor *fenliu.User) (*catalog.Catalog, error) {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return nil, err
+	}
+	c := a.Catalog()
+	if c == nil {
+		return nil, &fenliu.Error{Code: fenliu.ENotFound, ZH: "尚无事项清单", EN: "no catalogue loaded"}
+	}
+	return c, nil
+}

@@ -74,10 +74,12 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 	}
 	auto := sg.triage != nil && sg.triage.AutoDispatch && !sg.triage.Review && sg.triage.Disposition == fenliu.DispDivert && len(fenliu.OrdersFor(sg.route)) > 0
 	var created bool
+	fresh := *inc // each attempt records the incident as it came in
 	record := func(withAuto bool) error {
 		return a.db.Tx(ctx, func(q *store.Q) error {
 			var err error
-			if inc, created, err = a.recordTx(ctx, q, actor, inc); err != nil || !created || !withAuto {
+			attempt := fresh
+			if inc, created, err = a.recordTx(ctx, q, actor, &attempt); err != nil || !created || !withAuto {
 				return err
 			}
 			// Auto-dispatch: decided and dispatched as the engine and routing

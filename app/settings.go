@@ -389,6 +389,7 @@ func (a *App) SetWeights(ctx context.Context, actor *fenliu.User, w metrics.Weig
 func (a *App) weights(ctx context.Context) metrics.Weights {
 	s, err := a.settings(ctx)
 	if err != nil {
+		a.log.Warn("settings: using the default assessment weights", "err", err)
 		return metrics.DefaultWeights
 	}
 	var w metrics.Weights
@@ -400,7 +401,10 @@ func (a *App) weights(ctx context.Context) metrics.Weights {
 
 // CallbackLevels are the ratings the callback form offers (callback.scale).
 func (a *App) CallbackLevels(ctx context.Context) []fenliu.Satisfaction {
-	s, _ := a.settings(ctx)
+	s, err := a.settings(ctx)
+	if err != nil {
+		a.log.Warn("settings: using the three-level callback scale", "err", err)
+	}
 	if s.get(SettingCallbackScale) == "5" {
 		return []fenliu.Satisfaction{fenliu.VerySatisfied, fenliu.Satisfied, fenliu.BasicSatisfied, fenliu.Unsatisfied, fenliu.VeryUnsatisfied}
 	}

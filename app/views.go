@@ -77,6 +77,8 @@ type IncidentView struct {
 	Events   []*fenliu.Event  `json:"events"`
 	Names    *Names           `json:"-"`
 	Area     *fenliu.Area     `json:"-"` // the incident's area, for the map
+	// ShowCaller: the actor may see the caller's name and phone.
+	ShowCaller bool `json:"-"`
 }
 
 // Incident returns the incident with its orders and history. Unit staff see
@@ -114,7 +116,7 @@ func (a *App) Incident(ctx context.Context, actor *fenliu.User, id int64) (*Inci
 		}
 		orders, events = kept, evs
 	}
-	v := &IncidentView{Incident: inc, Orders: orders, Events: events}
+	v := &IncidentView{Incident: inc, Orders: orders, Events: events, ShowCaller: fenliu.CanSeeCallerPhone(actor)}
 	if v.Names, err = a.nameMaps(ctx, true); err != nil {
 		return nil, err
 	}
@@ -271,6 +273,9 @@ type Inbox struct {
 // Inbox reads a unit's inbox: unit staff read their own unit's; other
 // roles may name a unit (0: every unit).
 func (a *App) Inbox(ctx context.Context, actor *fenliu.User, unitID int64) (*Inbox, error) {
+	if !fenliu.SeesAllUnits(actor) {
+		unitID = actor.UnitID
+	}
 	f := fenliu.OrderFilter{Limit: 200, UnitID: unitID}
 	orders, err := a.Orders(ctx, actor, f)
 	if err != nil {
@@ -461,4 +466,25 @@ func (a *App) DrillDownRows(ctx context.Context, actor *fenliu.User, q ReportQue
 		return nil, err
 	}
 	return a.rows(ctx, orders)
+}
+
+// Desk is what the call-taker's desk shows beside the form: the areas to
+// place the call in.
+type Desk struct {
+	Areas []*fenliu.Area
+}
+
+// Desk reads the call-taker's desk (for those who record and decide calls).
+func (a *App) Desk(ctx context.Context, actor *fenliu.User) (*Desk, error) {
+	if err := fenliu.CanIntake(actor); err != nil {
+		return nil, err
+	}
+	if err := fenliu.CanDecide(actor); err != nil {
+		return nil, err
+	}
+	areas, err := a.db.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Desk{Areas: areas}, nil
 }

@@ -107,13 +107,9 @@ func (s *Server) adminShift(w http.ResponseWriter, r *http.Request, sess *sessio
 }
 
 func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *session) {
-	if err := fenliu.CanAdminister(sess.User); err != nil {
+	c, err := s.app.CatalogForExport(sess.User)
+	if err != nil {
 		s.fail(w, r, sess, err)
-		return
-	}
-	c := s.app.Catalog()
-	if c == nil {
-		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ENotFound, ZH: "尚无事项清单", EN: "no catalogue loaded"})
 		return
 	}
 	name := "fenliu-catalog-" + strings.Map(func(r rune) rune {
@@ -134,10 +130,6 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *ses
 }
 
 func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request, sess *session) {
-	if err := fenliu.CanAdminister(sess.User); err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	if err := r.ParseMultipartForm(4 << 20); err != nil {
 		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ETooLarge, ZH: "文件过大（最大 4 MB）", EN: "file too large (4 MB at most)"})

@@ -145,11 +145,16 @@ func (s *Server) parseTemplates() error {
 		"periods":      func() []string { return []string{"day", "week", "month"} },
 		"notices":      func(p *page, rows []noticeRow) map[string]any { return map[string]any{"P": p, "Rows": rows} },
 		"deref":        func(t *time.Time) time.Time { return *t },
-		"ms": func(t *time.Time) int64 {
-			if t == nil {
-				return 0
+		"ms": func(t any) int64 {
+			switch v := t.(type) {
+			case *time.Time:
+				if v != nil {
+					return v.UnixMilli()
+				}
+			case time.Time:
+				return v.UnixMilli()
 			}
-			return t.UnixMilli()
+			return 0
 		},
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")

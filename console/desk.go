@@ -12,18 +12,14 @@ import (
 )
 
 func (s *Server) desk(w http.ResponseWriter, r *http.Request, sess *session) {
-	if err := fenliu.CanDecide(sess.User); err != nil {
+	d, err := s.app.Desk(r.Context(), sess.User)
+	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
 	p := s.newPage(r, sess, "", "desk")
 	p.Title = p.T("nav.desk")
-	areas, err := s.app.Areas(r.Context(), sess.User)
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
-	}
-	p.Data = map[string]any{"Areas": areas, "Ref": r.URL.Query().Get("done")}
+	p.Data = map[string]any{"Areas": d.Areas, "Ref": r.URL.Query().Get("done")}
 	s.render(w, http.StatusOK, "desk", p)
 }
 

@@ -32,7 +32,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		orders = append(orders, incidentOrder{O: o, Unit: view.Names.Units[o.UnitID]})
 	}
 	p.Data = map[string]any{"Incident": view.Incident, "Orders": orders, "Timeline": s.timeline(p, view.Names, view.Events),
-		"ShowCaller": fenliu.CanSeeCallerPhone(sess.User), "CategoryName": s.categoryName(p.Lang, view.Incident.Category),
+		"ShowCaller": view.ShowCaller, "CategoryName": s.categoryName(p.Lang, view.Incident.Category),
 		"GeoJSON": geoJSON(view.Incident, view.Area)}
 	s.render(w, http.StatusOK, "incident", p)
 }

@@ -137,11 +137,24 @@ func (api *API) listIncidents(w http.ResponseWriter, r *http.Request, u *fenliu.
 		api.fail(w, r, err)
 		return
 	}
-	var next int64
-	if len(list) > 0 && len(list) == fenliu.PageLimit(f.Limit) {
-		next = list[len(list)-1].ID
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": list, "next_before": nextBefore(list, f.Limit)})
+}
+
+// nextBefore is the cursor of a list's next page: the last id of a full
+// page, or 0 when this page is the last.
+func nextBefore[T interface {
+	*fenliu.Incident | *fenliu.Order
+}](list []T, limit int) int64 {
+	if len(list) == 0 || len(list) != fenliu.PageLimit(limit) {
+		return 0
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": list, "next_before": next})
+	switch last := any(list[len(list)-1]).(type) {
+	case *fenliu.Incident:
+		return last.ID
+	case *fenliu.Order:
+		return last.ID
+	}
+	return 0
 }
 
 // listPage is a list's paging and time window, with its id filters.

@@ -32,11 +32,7 @@ func (api *API) listOrders(w http.ResponseWriter, r *http.Request, u *fenliu.Use
 		api.fail(w, r, err)
 		return
 	}
-	var next int64
-	if len(list) > 0 && len(list) == fenliu.PageLimit(f.Limit) {
-		next = list[len(list)-1].ID
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"orders": list, "next_before": next})
+	writeJSON(w, http.StatusOK, map[string]any{"orders": list, "next_before": nextBefore(list, f.Limit)})
 }
 
 func (api *API) getOrder(w http.ResponseWriter, r *http.Request, u *fenliu.User) {

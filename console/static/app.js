@@ -28,7 +28,9 @@
       var txt = (s >= 86400 ? Math.floor(s / 86400) + (lang === "en" ? "d " : "天") : "") +
         pad(Math.floor(s % 86400 / 3600)) + ":" + pad(Math.floor(s % 3600 / 60)) + ":" + pad(s % 60);
       el.textContent = over ? (lang === "en" ? "overdue " : "已超时 ") + txt : (lang === "en" ? "left " : "剩余 ") + txt;
-      el.className = "due" + (over ? " over" : left < 15 * 60 * 1000 ? " near" : "");
+      // "near" from the limit's warning point (the server's rule, data-warn).
+      var warn = parseInt(el.getAttribute("data-warn") || "0", 10);
+      el.className = "due" + (over ? " over" : warn && now >= warn ? " near" : "");
     });
   }
   setInterval(tick, 1000);
