@@ -488,3 +488,24 @@ func (a *App) Desk(ctx context.Context, actor *fenliu.User) (*Desk, error) {
 	}
 	return &Desk{Areas: areas}, nil
 }
+
+// VerificationQueue lists the orders fed back and waiting for the
+// dispatcher to verify and close them (核准办结) or send them back (重办),
+// the longest waiting first.
+func (a *App) VerificationQueue(ctx context.Context, actor *fenliu.User) ([]OrderRow, error) {
+	if err := fenliu.CanAct(actor, fenliu.ActVerify, &fenliu.Order{}); err != nil {
+		return nil, err
+	}
+	orders, err := a.db.Orders(ctx, fenliu.OrderFilter{States: fenliu.StatesAwaitingVerify, Limit: fenliu.MaxPage})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(orders, func(i, j int) bool {
+		fi, fj := orders[i].FeedbackAt, orders[j].FeedbackAt
+		if fi == nil || fj == nil {
+			return fi != nil
+		}
+		return fi.Before(*fj)
+	})
+	return a.rows(ctx, orders)
+}
