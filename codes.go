@@ -97,9 +97,49 @@ var UnitTypes = []UnitTypeInfo{
 	{UTLegalServices, "公共法律服务", "Public legal services"},
 }
 
-// Valid reports whether t is a contract unit type.
+// Partner unit types: teams outside government that green channels (绿色通
+// 道) bring in beside the responsible units. Triage never answers with them
+// (they are not in the contract); a city's partner teams are units of these
+// types.
+const (
+	UTVolunteerRescue UnitType = "volunteer_rescue" // 社会应急救援队伍（蓝天、蓝盾救援队）
+	UTPsychCrisis     UnitType = "psych_crisis"     // 心理危机干预队伍
+	UTWomenChildren   UnitType = "women_children"   // 妇联、未成年人保护
+	UTSocialAid       UnitType = "social_aid"       // 社会救助、慈善急难救助
+)
+
+// PartnerTypes lists the partner unit types.
+var PartnerTypes = []UnitTypeInfo{
+	{UTVolunteerRescue, "社会应急救援队伍", "Volunteer rescue team"},
+	{UTPsychCrisis, "心理危机干预", "Psychological crisis team"},
+	{UTWomenChildren, "妇联/未成年人保护", "Women's and children's rights"},
+	{UTSocialAid, "社会救助/急难救助", "Urgent social aid"},
+}
+
+// AllUnitTypes lists the contract's unit types, then the partner types:
+// every type a unit may have.
+func AllUnitTypes() []UnitTypeInfo {
+	return append(append([]UnitTypeInfo{}, UnitTypes...), PartnerTypes...)
+}
+
+// Valid reports whether t is a unit type a unit may have: the contract's,
+// or a partner type.
 func (t UnitType) Valid() bool {
 	for _, u := range UnitTypes {
+		if u.Code == t {
+			return true
+		}
+	}
+	return t.Partner()
+}
+
+// Contract reports whether t is one of the triage contract's unit types
+// (the matter catalogue uses only these).
+func (t UnitType) Contract() bool { return t.Valid() && !t.Partner() }
+
+// Partner reports whether t is a partner team's type.
+func (t UnitType) Partner() bool {
+	for _, u := range PartnerTypes {
 		if u.Code == t {
 			return true
 		}

@@ -134,6 +134,8 @@ func (d *DecisionInput) Validate(current Disposition) error {
 type OrderSpec struct {
 	UnitID int64     `json:"unit_id"`
 	Role   OrderRole `json:"role"`
+	// Partner: a green channel brings the unit in (set by the service).
+	Partner bool `json:"-"`
 }
 
 // DispatchInput dispatches work orders for a diverted incident.
@@ -183,6 +185,7 @@ type ActionInput struct {
 	Solved       *bool        `json:"solved"`       // callback
 	Satisfaction Satisfaction `json:"satisfaction"` // callback
 	Complaint    bool         `json:"complaint"`    // callback: the caller complains about the handling
+	Unreachable  bool         `json:"unreachable"`  // callback: the caller could not be reached (未接通)
 	Lat          *float64     `json:"lat"`          // arrive: where the staff reported from
 	Lng          *float64     `json:"lng"`
 }
@@ -196,10 +199,14 @@ func (in *ActionInput) Validate(a Action) error {
 	if err := checkText("note", "说明", in.Note, MaxNoteRunes); err != nil {
 		return err
 	}
-	if a == ActReroute && in.UnitID <= 0 {
-		return &Error{Code: EInvalid, Field: "unit_id", ZH: "改派必须指定新的单位", EN: "unit_id of the new unit is required to reroute"}
+	if (a == ActReroute || a == ActHandDown) && in.UnitID <= 0 {
+		return &Error{Code: EInvalid, Field: "unit_id", ZH: "改派或下派必须指定新的单位", EN: "unit_id of the new unit is required to reroute or hand down"}
 	}
-	if a == ActCallback {
+	if a == ActCallback && in.Unreachable {
+		if in.Solved != nil || in.Satisfaction != "" || in.Complaint {
+			return &Error{Code: EInvalid, Field: "unreachable", ZH: "未接通的回访不能填写是否解决或满意度", EN: "an unreachable callback has no solved, satisfaction or complaint"}
+		}
+	} else if a == ActCallback {
 		if in.Solved == nil {
 			return &Error{Code: EInvalid, Field: "solved", ZH: "回访必须填写是否解决", EN: "solved is required for a callback"}
 		}

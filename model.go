@@ -90,6 +90,11 @@ type Incident struct {
 	Route          json.RawMessage `json:"route,omitempty"`
 	CatalogVersion string          `json:"catalog_version,omitempty"`
 	RepeatOf       int64           `json:"repeat_of,omitempty"`
+
+	// A green channel (绿色通道) the matter runs in, and its priority
+	// (0 normal, 1 high, 2 urgent).
+	GreenChannel string `json:"green_channel,omitempty"`
+	Priority     int    `json:"priority,omitempty"`
 }
 
 // OrderRole is a unit's part in a work order.
@@ -128,6 +133,13 @@ type Order struct {
 	Reopens      int          `json:"reopens"`             // times reopened
 	Complaint    bool         `json:"complaint,omitempty"` // the caller complained about the handling (投诉)
 	Escalated    bool         `json:"escalated,omitempty"` // a higher level follows it (提级盯办)
+	// EscalatedTo is the unit that follows an escalated order: it sees the
+	// order in its inbox and may act on it.
+	EscalatedTo int64 `json:"escalated_to,omitempty"`
+	// CallbackAttempts counts callbacks that could not reach the caller.
+	CallbackAttempts int `json:"callback_attempts,omitempty"`
+	// Partner: a green channel brought this unit in (a partner team).
+	Partner bool `json:"partner,omitempty"`
 
 	// Deadlines (time limits), fixed at dispatch from the category's limits
 	// (SetDeadlines), set afresh at reopen; LimitsFrom is when they were set.
@@ -136,6 +148,8 @@ type Order struct {
 	ArriveDue   *time.Time `json:"arrive_due,omitempty"`
 	FeedbackDue *time.Time `json:"feedback_due,omitempty"`
 	CloseDue    *time.Time `json:"close_due,omitempty"`
+	// CallbackDue: the caller must be called back by then (set at closing).
+	CallbackDue *time.Time `json:"callback_due,omitempty"`
 }
 
 // Satisfaction is a callback rating.
@@ -249,8 +263,9 @@ func required(field, zh, v string) error {
 
 // More event kinds.
 const (
-	EvNote  EventKind = "note"  // 备注 / 三方通话记录
-	EvReply EventKind = "reply" // a unit's reply to a notice
+	EvNote   EventKind = "note"   // 备注 / 三方通话记录
+	EvReply  EventKind = "reply"  // a unit's reply to a notice
+	EvRetime EventKind = "retime" // an order given new limits (a changed decision)
 )
 
 // PublicEvent reports whether an event of kind k is a step the public

@@ -11,7 +11,8 @@ type Notice struct {
 	Stage      Stage      `json:"stage,omitempty"`
 	OrderID    int64      `json:"order_id,omitempty"`
 	IncidentID int64      `json:"incident_id,omitempty"`
-	UnitID     int64      `json:"unit_id"`
+	UnitID     int64      `json:"unit_id"`           // the unit it is addressed to (0: a role)
+	ToRole     Role       `json:"to_role,omitempty"` // or the role it is addressed to (the callback team's supervisors)
 	Text       string     `json:"text"`
 	CreatedBy  int64      `json:"created_by"` // 0: the system
 	CreatedAt  time.Time  `json:"created_at"`
@@ -24,6 +25,7 @@ type Notice struct {
 // NoticeFilter selects notices; zero fields select all.
 type NoticeFilter struct {
 	UnitID  int64
+	ToRole  Role // with UnitID 0: the notices addressed to this role
 	OrderID int64
 	Open    bool // only those still waiting for a reply
 	Limit   int

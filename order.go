@@ -61,10 +61,20 @@ const (
 	ActReroute  Action = "reroute"  // 改派 / 回流再派 (dispatcher)
 	ActCancel   Action = "cancel"   // 撤销 (dispatcher)
 	ActCallback Action = "callback" // 回访 (callback staff)
+	// ActReject refuses a unit's return (驳回退单): the order goes back to
+	// the same unit, with the dispatcher's reason and fresh limits.
+	ActReject Action = "reject"
+	// ActHandDown passes an order down to a subordinate unit (下派): the
+	// order ends, and the unit below gets one with its own limits.
+	ActHandDown Action = "hand_down"
 )
 
 // Actions lists every order action.
-var Actions = []Action{ActSign, ActArrive, ActFeedback, ActVerify, ActReopen, ActReturn, ActReroute, ActCancel, ActCallback}
+var Actions = []Action{ActSign, ActArrive, ActFeedback, ActVerify, ActReopen, ActReturn, ActReroute, ActCancel, ActCallback, ActReject, ActHandDown}
+
+// MaxCallbackAttempts is how many times a callback may fail to reach the
+// caller before the order is done without a rating (无法联系).
+const MaxCallbackAttempts = 3
 
 // Valid reports whether a is a known action.
 func (a Action) Valid() bool {
@@ -95,6 +105,8 @@ var transitions = map[Action]struct {
 	ActReroute:  {[]OrderState{StateReturned, StateDispatched, StateSigned, StateArrived, StateReopened}, StateRerouted},
 	ActCancel:   {[]OrderState{StateDispatched, StateSigned, StateArrived, StateFedBack, StateReopened, StateReturned}, StateCancelled},
 	ActCallback: {[]OrderState{StateClosed}, StateVisited},
+	ActReject:   {[]OrderState{StateReturned}, StateDispatched},
+	ActHandDown: {[]OrderState{StateDispatched, StateSigned}, StateRerouted},
 }
 
 // Transition returns the state an order in state from reaches by action a,
@@ -117,7 +129,7 @@ func Transition(from OrderState, a Action) (OrderState, error) {
 // NeedsNote reports whether the action must carry a reason or text.
 func NeedsNote(a Action) bool {
 	switch a {
-	case ActFeedback, ActReopen, ActReturn, ActReroute, ActCancel:
+	case ActFeedback, ActReopen, ActReturn, ActReroute, ActCancel, ActReject, ActHandDown:
 		return true
 	}
 	return false
@@ -177,6 +189,10 @@ func (a Action) ZH() string {
 		return "撤销"
 	case ActCallback:
 		return "回访"
+	case ActReject:
+		return "驳回退单"
+	case ActHandDown:
+		return "下派"
 	}
 	return string(a)
 }
@@ -207,12 +223,27 @@ func Apply(o *Order, a Action, in ActionInput, now time.Time) (*Event, error) {
 		o.ClosedAt = &now
 	case ActReopen:
 		o.Reopens++
-		o.ClosedAt = nil
+		o.ClosedAt, o.CallbackDue = nil, nil
 	case ActReturn:
 		o.Returns++
-	case ActReroute:
+	case ActReroute, ActHandDown:
 		ev.Data = map[string]any{"to_unit": in.UnitID}
+	case ActReject:
+		ev.Data = map[string]any{"returns": o.Returns}
 	case ActCallback:
+		if in.Unreachable {
+			// 未接通: tried again later; after MaxCallbackAttempts the order
+			// is done without a rating (无法联系).
+			o.CallbackAttempts++
+			ev.Data = map[string]any{"unreachable": true, "attempts": o.CallbackAttempts}
+			if o.CallbackAttempts < MaxCallbackAttempts {
+				to = StateClosed
+			} else {
+				o.CallbackAt = &now
+				ev.Data["gave_up"] = true
+			}
+			break
+		}
 		o.CallbackAt = &now
 		solved := *in.Solved
 		o.Solved = &solved
@@ -225,7 +256,7 @@ func Apply(o *Order, a Action, in ActionInput, now time.Time) (*Event, error) {
 			// 回流: the caller is not served; the unit must handle it again.
 			to = StateReopened
 			o.Reopens++
-			o.ClosedAt = nil
+			o.ClosedAt, o.CallbackDue = nil, nil
 			ev.Data["reopened"] = true
 		}
 	}
@@ -273,4 +304,31 @@ func CheckNewOrders(existing []*Order, specs []OrderSpec) error {
 		}
 	}
 	return nil
+}
+
+// CallbackOrders picks, among an incident's orders, those the callback team
+// calls the citizen back on: none while any order is still open (the work
+// is not done); then one call per incident — on the lead order if it is
+// closed, else on the first closed one — its outcome recorded on every
+// closed order; or, where the city calls back each order (perOrder), every
+// closed order.
+func CallbackOrders(orders []*Order, perOrder bool) []*Order {
+	var closed []*Order
+	for _, o := range orders {
+		if o.State.Open() {
+			return nil
+		}
+		if o.State == StateClosed {
+			closed = append(closed, o)
+		}
+	}
+	if perOrder || len(closed) <= 1 {
+		return closed
+	}
+	for _, o := range closed {
+		if o.Role == OrderLead {
+			return []*Order{o}
+		}
+	}
+	return closed[:1]
 }

@@ -8,14 +8,14 @@ import (
 func TestTransitionTable(t *testing.T) {
 	// Every (state, action) pair: the target state, or "" if refused.
 	want := map[OrderState]map[Action]OrderState{
-		StateDispatched: {ActSign: StateSigned, ActReturn: StateReturned, ActCancel: StateCancelled, ActReroute: StateRerouted},
-		StateSigned:     {ActArrive: StateArrived, ActFeedback: StateFedBack, ActReturn: StateReturned, ActCancel: StateCancelled, ActReroute: StateRerouted},
+		StateDispatched: {ActSign: StateSigned, ActReturn: StateReturned, ActCancel: StateCancelled, ActReroute: StateRerouted, ActHandDown: StateRerouted},
+		StateSigned:     {ActArrive: StateArrived, ActFeedback: StateFedBack, ActReturn: StateReturned, ActCancel: StateCancelled, ActReroute: StateRerouted, ActHandDown: StateRerouted},
 		StateArrived:    {ActFeedback: StateFedBack, ActCancel: StateCancelled, ActReroute: StateRerouted},
 		StateFedBack:    {ActVerify: StateClosed, ActReopen: StateReopened, ActCancel: StateCancelled},
 		StateClosed:     {ActReopen: StateReopened, ActCallback: StateVisited},
 		StateVisited:    {ActReopen: StateReopened},
 		StateReopened:   {ActArrive: StateArrived, ActFeedback: StateFedBack, ActCancel: StateCancelled, ActReroute: StateRerouted},
-		StateReturned:   {ActReroute: StateRerouted, ActCancel: StateCancelled},
+		StateReturned:   {ActReroute: StateRerouted, ActCancel: StateCancelled, ActReject: StateDispatched},
 		StateRerouted:   {},
 		StateCancelled:  {},
 	}

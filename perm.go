@@ -33,11 +33,12 @@ func CanAdminister(u *User) error {
 // CanAct reports whether the user may perform action a on order o.
 func CanAct(u *User, a Action, o *Order) error {
 	switch a {
-	case ActSign, ActArrive, ActFeedback, ActReturn:
-		// The unit's own staff do the unit's work; supervisors and admins may
-		// act for a unit that works by phone (recorded under their name).
+	case ActSign, ActArrive, ActFeedback, ActReturn, ActHandDown:
+		// The unit's own staff do the unit's work — and the staff of the unit
+		// an escalated order went to; supervisors and admins may act for a
+		// unit that works by phone (recorded under their name).
 		if u.Role == RoleUnitStaff {
-			if u.UnitID != o.UnitID {
+			if !ownsOrder(u, o) {
 				return otherUnit()
 			}
 			return nil
@@ -45,7 +46,7 @@ func CanAct(u *User, a Action, o *Order) error {
 		if u.Role == RoleSupervisor || u.Role == RoleAdmin {
 			return nil
 		}
-	case ActVerify, ActReopen, ActReroute, ActCancel:
+	case ActVerify, ActReopen, ActReroute, ActCancel, ActReject:
 		if err := CanDecide(u); err == nil {
 			return nil
 		}
@@ -59,13 +60,19 @@ func CanAct(u *User, a Action, o *Order) error {
 		EN: "role " + string(u.Role) + " may not " + string(a) + " an order"}
 }
 
-// CanSeeOrder reports whether the user may read order o: unit staff see only
-// their own unit's orders; every other role sees all.
+// CanSeeOrder reports whether the user may read order o: unit staff see
+// their own unit's orders and those escalated to their unit (提级盯办);
+// every other role sees all.
 func CanSeeOrder(u *User, o *Order) error {
-	if u.Role == RoleUnitStaff && u.UnitID != o.UnitID {
+	if u.Role == RoleUnitStaff && !ownsOrder(u, o) {
 		return otherUnit()
 	}
 	return nil
+}
+
+// ownsOrder: the order is the unit staff's unit's, or was escalated to it.
+func ownsOrder(u *User, o *Order) bool {
+	return u.UnitID == o.UnitID || (o.EscalatedTo != 0 && u.UnitID == o.EscalatedTo)
 }
 
 // SeesAllUnits reports whether the user's reads are not limited to one unit.
@@ -81,16 +88,18 @@ func CanSeeCallerPhone(u *User) bool { return u != nil }
 func CanSeeCallerPhoneOnCallback(u *User) bool { return u != nil && u.Role == RoleCallback }
 
 // CanReplyNotice reports whether the user may reply to a notice: the staff
-// of the unit it is addressed to, and supervisors and admins for a unit
-// that works by phone.
+// of the unit it is addressed to, the role it is addressed to, and
+// supervisors and admins (for a unit that works by phone).
 func CanReplyNotice(u *User, n *Notice) error {
-	switch u.Role {
-	case RoleUnitStaff:
+	switch {
+	case u.Role == RoleSupervisor || u.Role == RoleAdmin:
+		return nil
+	case u.Role == RoleUnitStaff && n.UnitID != 0:
 		if u.UnitID == n.UnitID {
 			return nil
 		}
 		return NotFound("通知", "notice", n.ID)
-	case RoleSupervisor, RoleAdmin:
+	case n.UnitID == 0 && n.ToRole == u.Role:
 		return nil
 	}
 	return forbidden("回复通知", "reply to notices", u.Role)

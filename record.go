@@ -52,12 +52,14 @@ type IncidentFilter struct {
 
 // OrderFilter selects work orders; zero fields select all.
 type OrderFilter struct {
-	UnitID     int64
-	IncidentID int64
-	States     []OrderState
-	From, To   time.Time // dispatched in [From, To)
-	Before     int64     // keyset cursor: ids below this
-	Limit      int
+	UnitID int64
+	// WithEscalated: with UnitID, also the orders escalated to that unit.
+	WithEscalated bool
+	IncidentID    int64
+	States        []OrderState
+	From, To      time.Time // dispatched in [From, To)
+	Before        int64     // keyset cursor: ids below this
+	Limit         int
 }
 
 // PageLimit is the list size when none or too many are asked for.

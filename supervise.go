@@ -15,6 +15,7 @@ const (
 	StageArrive   Stage = "arrive"   // 到达
 	StageFeedback Stage = "feedback" // 反馈
 	StageClose    Stage = "close"    // 办结
+	StageCallback Stage = "callback" // 回访 (the callback team's limit)
 )
 
 // ZH is the stage's Chinese label.
@@ -28,6 +29,8 @@ func (s Stage) ZH() string {
 		return "反馈"
 	case StageClose:
 		return "办结"
+	case StageCallback:
+		return "回访"
 	}
 	return string(s)
 }
@@ -82,12 +85,14 @@ func Runs(o *Order, s Stage) bool {
 		return o.State.FeedbackClockRunning()
 	case StageClose:
 		return o.State.CloseClockRunning()
+	case StageCallback:
+		return o.State.In(StatesAwaitingCallback)
 	}
 	return false
 }
 
 // Stages lists the stages in order.
-var Stages = []Stage{StageSign, StageArrive, StageFeedback, StageClose}
+var Stages = []Stage{StageSign, StageArrive, StageFeedback, StageClose, StageCallback}
 
 // Running returns the limits that run for the order in its current state
 // and have a deadline, in stage order.
@@ -121,6 +126,8 @@ func (o *Order) due(s Stage) *time.Time {
 		return o.FeedbackDue
 	case StageClose:
 		return o.CloseDue
+	case StageCallback:
+		return o.CallbackDue
 	}
 	return nil
 }
@@ -133,13 +140,22 @@ func WarnAt(from, due time.Time) time.Time {
 	return from.Add(time.Duration(float64(due.Sub(from)) * WarnShare))
 }
 
+// stageStart is when stage s's limit started: the callback's at closing,
+// every other when the limits were set.
+func (o *Order) stageStart(s Stage) time.Time {
+	if s == StageCallback && o.ClosedAt != nil {
+		return *o.ClosedAt
+	}
+	return o.LimitsStart()
+}
+
 // Watch returns when the order next draws a warning and when it is next
 // overdue, over every limit running in its state — the one definition of
 // "near the limit" and "overdue" (stored with the order, so the supervision
 // board's query only compares times). Nil when nothing runs.
 func Watch(o *Order) (warn, due *time.Time) {
-	from := o.LimitsStart()
 	for _, d := range Running(o) {
+		from := o.stageStart(d.Stage)
 		w := d.At
 		if d.At.After(from) {
 			w = WarnAt(from, d.At)
@@ -180,6 +196,8 @@ const (
 	TimerOverFeedback TimerKind = "over_feedback" // 反馈超时
 	TimerWarnClose    TimerKind = "warn_close"    // 办结预警
 	TimerOverClose    TimerKind = "over_close"    // 办结超时
+	TimerWarnCallback TimerKind = "warn_callback" // 回访预警
+	TimerOverCallback TimerKind = "over_callback" // 回访超时
 	TimerEscalate     TimerKind = "escalate"      // 超时后仍未处理：提级
 )
 
@@ -188,6 +206,7 @@ var stageTimers = map[Stage][2]TimerKind{
 	StageArrive:   {TimerWarnArrive, TimerOverArrive},
 	StageFeedback: {TimerWarnFeedback, TimerOverFeedback},
 	StageClose:    {TimerWarnClose, TimerOverClose},
+	StageCallback: {TimerWarnCallback, TimerOverCallback},
 }
 
 // StageOf returns the stage a warning or overdue timer belongs to ("" for
@@ -217,17 +236,18 @@ type Timer struct {
 // for every running limit a warning at WarnShare of it and the limit itself;
 // for the sign, arrival and feedback limits also an escalation when the
 // order stays overdue for as long again. The scheduler fires each (order,
-// kind, time) once, however often an order is re-armed.
+// kind, time) once, however often an order is re-armed: a reopened order's
+// fresh limits are new times, a new round.
 func Timers(o *Order) []Timer {
 	var out []Timer
-	from := o.LimitsStart()
 	for _, d := range Running(o) {
+		from := o.stageStart(d.Stage)
 		if !d.At.After(from) {
 			continue
 		}
 		ks := stageTimers[d.Stage]
 		out = append(out, Timer{ks[0], WarnAt(from, d.At)}, Timer{ks[1], d.At})
-		if d.Stage != StageClose {
+		if d.Stage == StageSign || d.Stage == StageArrive || d.Stage == StageFeedback {
 			out = append(out, Timer{TimerEscalate, d.At.Add(d.At.Sub(from))})
 		}
 	}
@@ -301,22 +321,39 @@ func NoticesFor(k TimerKind) []NoticeKind {
 	return nil
 }
 
-// NoticeRecipients returns the units a notice of kind k about an order of
-// unit goes to: its unit; a supervision notice also to the unit's parent
-// (the level that supervises it); an escalation to the parent only (the unit
-// itself at the top of the tree).
-func NoticeRecipients(k NoticeKind, unit *Unit) []int64 {
-	switch k {
-	case NoticeSupervision:
-		if unit.ParentID != 0 {
-			return []int64{unit.ID, unit.ParentID}
+// Recipient is who a notice is addressed to: a unit, or a role (the
+// callback team's limits concern no unit).
+type Recipient struct {
+	UnitID int64
+	Role   Role
+}
+
+// NoticeRecipients returns who a notice of kind k about stage s of order o
+// (of unit) goes to. A unit's limits: warnings, overdue marks and the
+// supervision notice (督办单, one) to the order's unit; an escalation to the
+// level above it (the unit itself at the top of the tree). The callback
+// limit: warnings and overdue marks to the callback team, the supervision
+// notice to the supervisors.
+func NoticeRecipients(k NoticeKind, s Stage, o *Order, unit *Unit) []Recipient {
+	if s == StageCallback {
+		if k == NoticeSupervision {
+			return []Recipient{{Role: RoleSupervisor}}
 		}
-	case NoticeEscalation:
-		if unit.ParentID != 0 {
-			return []int64{unit.ParentID}
-		}
+		return []Recipient{{Role: RoleCallback}}
 	}
-	return []int64{unit.ID}
+	if k == NoticeEscalation {
+		return []Recipient{{UnitID: EscalationTarget(unit)}}
+	}
+	return []Recipient{{UnitID: unit.ID}}
+}
+
+// EscalationTarget is the unit an escalated order goes to (提级盯办): the
+// order's unit's parent, or the unit itself at the top of the tree.
+func EscalationTarget(unit *Unit) int64 {
+	if unit.ParentID != 0 {
+		return unit.ParentID
+	}
+	return unit.ID
 }
 
 // SupervisionReplyLimit is how long a unit has to reply to an automatic
@@ -341,7 +378,7 @@ type LimitClock struct {
 
 // Clock returns the countdown of stage s if its limit runs now, else nil.
 func (o *Order) Clock(s Stage) *LimitClock {
-	from := o.LimitsStart()
+	from := o.stageStart(s)
 	for _, d := range Running(o) {
 		if d.Stage == s {
 			c := &LimitClock{Stage: s, Due: d.At, Warn: d.At}

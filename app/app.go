@@ -29,9 +29,25 @@ type ClassifierFunc func(text string) fenliu.Triage
 // Classify calls f.
 func (f ClassifierFunc) Classify(text string) fenliu.Triage { return f(text) }
 
-// Router turns a triage answer, a place and a time into units. The default
-// routes over the city's directory (package route).
-type Router func(ctx context.Context, t *fenliu.Triage, areaID int64, at time.Time) (*fenliu.Route, error)
+// RouteRequest is what to route: a category's unit types (lead first), the
+// place and the time; Direct for police, joint and partner orders, which go
+// straight to their units whatever the city's mode for diverted matters.
+type RouteRequest struct {
+	Category string
+	Units    []fenliu.UnitType
+	AreaID   int64
+	At       time.Time
+	Direct   bool
+}
+
+// routeRequest is the request for a triage answer or a decision.
+func routeRequest(t *fenliu.Triage, areaID int64, at time.Time) RouteRequest {
+	return RouteRequest{Category: t.Category, Units: t.Units, AreaID: areaID, At: at, Direct: t.Disposition.PoliceSide()}
+}
+
+// Router turns a request into units. The default routes over the city's
+// directory (package route).
+type Router func(ctx context.Context, req RouteRequest) (*fenliu.Route, error)
 
 // Options configure an App; every field is optional.
 type Options struct {

@@ -59,7 +59,7 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 		// Diverted matters are routed at once (the desk shows where they
 		// go); police-side ones when they are decided.
 		if t.Disposition == fenliu.DispDivert {
-			if sg.route = a.route(ctx, &t, in.AreaID, now); sg.route != nil {
+			if sg.route = a.route(ctx, routeRequest(&t, in.AreaID, now)); sg.route != nil {
 				inc.Route = mustJSON(sg.route)
 			}
 		}
@@ -160,23 +160,41 @@ func areaExists(ctx context.Context, q *store.Q, id int64) error {
 }
 
 // Decide sets or changes an incident's disposition. Each decision is an
-// event; a change needs a reason.
+// event; a change needs a reason. A decision changed after dispatch carries
+// the open orders over to what the new decision routes to — re-timed,
+// re-routed, cancelled or added (fenliu.PlanRedecision) — in the same
+// transaction.
 func (a *App) Decide(ctx context.Context, actor *fenliu.User, id int64, d fenliu.DecisionInput) (*fenliu.Incident, error) {
 	if err := fenliu.CanDecide(actor); err != nil {
 		return nil, err
 	}
-	var inc *fenliu.Incident
+	var (
+		inc     *fenliu.Incident
+		notices []*fenliu.Notice
+	)
 	err := a.db.Tx(ctx, func(q *store.Q) error {
 		var err error
 		if inc, err = q.Incident(ctx, id); err != nil {
 			return err
 		}
-		return a.decideTx(ctx, q, actor, inc, d, false)
+		before := *inc
+		if err := a.decideTx(ctx, q, actor, inc, d, false); err != nil {
+			return err
+		}
+		if before.Disposition == "" || (before.Disposition == inc.Disposition && before.Category == inc.Category) {
+			return nil
+		}
+		notices, err = a.redecide(ctx, q, actor, inc, d.Reason)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, n := range notices {
+		a.notify(n)
+	}
 	a.changed(id)
+	a.wakeScheduler()
 	return inc, nil
 }
 
@@ -193,10 +211,25 @@ func (a *App) decideTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 			return fenliu.Errorf(fenliu.EUnprocessable, "category", "事项类别「%s」不在当前事项清单中", "category %q is not in the active catalogue", d.Category)
 		}
 	}
+	s, err := settingsOf(ctx, q)
+	if err != nil {
+		return err
+	}
 	now := a.now()
 	prev := inc.Disposition
 	prevVersion := inc.Version
 	inc.Disposition, inc.Category, inc.Hotline, inc.DecidedAt = d.Disposition, d.Category, d.Hotline, &now
+	// A green channel (绿色通道) by the decided matter, or the danger found.
+	inc.GreenChannel, inc.Priority = "", fenliu.PriorityNormal
+	var danger []string
+	if t := triageOf(inc); t != nil {
+		danger = t.Danger
+	}
+	if d.Disposition != fenliu.DispRedirect {
+		if g := fenliu.MatchGreenChannel(s.greenChannels(), d.Category, danger); g != nil {
+			inc.GreenChannel, inc.Priority = g.Code, g.Priority
+		}
+	}
 	if err := q.UpdateDecision(ctx, inc, prevVersion); err != nil {
 		return err
 	}
@@ -212,6 +245,9 @@ func (a *App) decideTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 	}
 	if auto {
 		data["auto"] = true
+	}
+	if inc.GreenChannel != "" {
+		data["green_channel"] = inc.GreenChannel
 	}
 	// How the decision compares with the engine's suggestion: this record
 	// is how the triage engine is judged, and learns, later.

@@ -30,8 +30,8 @@ func fakeTriage(auto bool) func(string) fenliu.Triage {
 }
 
 func fakeRouter(w *world) app.Router {
-	return func(ctx context.Context, t *fenliu.Triage, areaID int64, at time.Time) (*fenliu.Route, error) {
-		return &fenliu.Route{Mode: "direct", Assignments: []fenliu.Assignment{{UnitID: w.unit.ID, UnitName: w.unit.Name, UnitType: t.Units[0], Role: fenliu.OrderLead, ReasonZH: "辖区", ReasonEN: "serves the area"}}}, nil
+	return func(ctx context.Context, req app.RouteRequest) (*fenliu.Route, error) {
+		return &fenliu.Route{Mode: "direct", Assignments: []fenliu.Assignment{{UnitID: w.unit.ID, UnitName: w.unit.Name, UnitType: req.Units[0], Role: fenliu.OrderLead, ReasonZH: "辖区", ReasonEN: "serves the area"}}}, nil
 	}
 }
 

@@ -57,6 +57,7 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 	if err != nil {
 		return nil, err
 	}
+	specs = append(append([]fenliu.OrderSpec{}, specs...), a.partnerSpecs(ctx, q, inc, s, existing, specs)...)
 	now := a.now()
 	out := make([]*fenliu.Order, 0, len(specs))
 	for _, spec := range specs {
@@ -68,7 +69,7 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 			return nil, err
 		}
 		o := &fenliu.Order{IncidentID: inc.ID, UnitID: spec.UnitID, Role: spec.Role, State: fenliu.StateDispatched,
-			DispatchedAt: now, UpdatedAt: now}
+			DispatchedAt: now, UpdatedAt: now, Partner: spec.Partner}
 		l, working := a.limitsFor(s, inc.Category, unit.Type)
 		fenliu.SetDeadlines(o, l, s.calendar(), working, now)
 		if err := q.InsertOrder(ctx, o); err != nil {
@@ -79,12 +80,67 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 		}
 		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, OrderID: o.ID, At: now, ActorID: actor.ID,
 			Kind: fenliu.EvDispatch, ToState: fenliu.StateDispatched, Note: note,
-			Data: map[string]any{"unit_id": spec.UnitID, "role": string(spec.Role)}}); err != nil {
+			Data: dispatchData(spec, inc)}); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+func dispatchData(spec fenliu.OrderSpec, inc *fenliu.Incident) map[string]any {
+	d := map[string]any{"unit_id": spec.UnitID, "role": string(spec.Role)}
+	if spec.Partner {
+		d["partner"] = inc.GreenChannel
+	}
+	return d
+}
+
+// partnerSpecs returns the assisting orders the incident's green channel
+// brings in: for each of its partner types, the partner unit serving the
+// place (routed directly), unless it has an order already or is asked for.
+// A city without such a partner team gets none, and the log says so.
+func (a *App) partnerSpecs(ctx context.Context, q *store.Q, inc *fenliu.Incident, s settingValues, existing []*fenliu.Order, specs []fenliu.OrderSpec) []fenliu.OrderSpec {
+	if inc.GreenChannel == "" {
+		return nil
+	}
+	var g *fenliu.GreenChannel
+	for _, c := range s.greenChannels() {
+		if c.Code == inc.GreenChannel {
+			g = &c
+			break
+		}
+	}
+	if g == nil {
+		return nil
+	}
+	have := map[int64]bool{}
+	for _, o := range existing {
+		if !o.State.Final() {
+			have[o.UnitID] = true
+		}
+	}
+	for _, sp := range specs {
+		have[sp.UnitID] = true
+	}
+	r := a.route(ctx, RouteRequest{Category: inc.Category, Units: g.Partners, AreaID: inc.AreaID, At: a.now(), Direct: true})
+	if r == nil {
+		return nil
+	}
+	var out []fenliu.OrderSpec
+	for _, as := range r.Assignments {
+		u, err := q.Unit(ctx, as.UnitID)
+		if err != nil || u.Type != as.UnitType {
+			a.log.Info("green channel: no partner unit of this type serves the place", "channel", g.Code, "type", as.UnitType, "incident", inc.ID)
+			continue
+		}
+		if have[u.ID] {
+			continue
+		}
+		have[u.ID] = true
+		out = append(out, fenliu.OrderSpec{UnitID: u.ID, Role: fenliu.OrderAssist, Partner: true})
+	}
+	return out
 }
 
 // limitsFor returns the limits an order to a unit of type t gets for an
@@ -135,8 +191,8 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 				ZH: "工单已被他人处理（当前状态「" + o.State.ZH() + "」），请刷新后重试",
 				EN: "the order was changed by someone else (now " + string(o.State) + "); reload and try again"}
 		}
-		if action == fenliu.ActReroute {
-			_, notices, err = a.rerouteTx(ctx, q, actor, o, in.UnitID, in.Note)
+		if action == fenliu.ActReroute || action == fenliu.ActHandDown {
+			_, notices, err = a.rerouteTx(ctx, q, actor, o, action, in.UnitID, in.Note)
 			return err
 		}
 		prevVersion := o.Version
@@ -145,9 +201,23 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 		if err != nil {
 			return err
 		}
-		if o.State == fenliu.StateReopened {
+		s, err := settingsOf(ctx, q)
+		if err != nil {
+			return err
+		}
+		switch {
+		case o.State == fenliu.StateReopened:
 			// 重办: the unit gets fresh limits to arrive, feed back and close.
-			if err := a.retime(ctx, q, o, now); err != nil {
+			if err := a.retime(ctx, q, o, s, now, false); err != nil {
+				return err
+			}
+		case action == fenliu.ActReject:
+			// The return is refused: the same unit, its full limits from now.
+			if err := a.retime(ctx, q, o, s, now, true); err != nil {
+				return err
+			}
+		case action == fenliu.ActVerify:
+			if err := a.callbackDue(ctx, q, o, s); err != nil {
 				return err
 			}
 		}
@@ -158,8 +228,16 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 		if err := q.InsertEvent(ctx, ev); err != nil {
 			return err
 		}
-		notices, err = a.armAndEscalate(ctx, q, o, now)
-		return err
+		if notices, err = a.armAndEscalate(ctx, q, o, now); err != nil {
+			return err
+		}
+		if action == fenliu.ActCallback && s.get(SettingCallbackOrder) != "true" {
+			// One call per incident: its outcome goes on the other closed orders.
+			ns, err := a.callbackAll(ctx, q, actor, o, in, ev, s, now)
+			notices = append(notices, ns...)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -172,8 +250,10 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 	return o, nil
 }
 
-// retime gives a reopened order fresh limits (fenliu.ReopenDeadlines).
-func (a *App) retime(ctx context.Context, q *store.Q, o *fenliu.Order, now time.Time) error {
+// retime gives an order fresh limits from now: a reopened one its arrival,
+// feedback and close limits (fenliu.ReopenDeadlines); one whose return was
+// refused all of them (fenliu.SetDeadlines).
+func (a *App) retime(ctx context.Context, q *store.Q, o *fenliu.Order, s settingValues, now time.Time, all bool) error {
 	inc, err := q.Incident(ctx, o.IncidentID)
 	if err != nil {
 		return err
@@ -182,21 +262,110 @@ func (a *App) retime(ctx context.Context, q *store.Q, o *fenliu.Order, now time.
 	if err != nil {
 		return err
 	}
-	s, err := settingsOf(ctx, q)
-	if err != nil {
-		return err
-	}
 	l, working := a.limitsFor(s, inc.Category, unit.Type)
-	fenliu.ReopenDeadlines(o, l, s.calendar(), working, now)
+	if all {
+		fenliu.SetDeadlines(o, l, s.calendar(), working, now)
+	} else {
+		fenliu.ReopenDeadlines(o, l, s.calendar(), working, now)
+	}
 	return nil
 }
 
-// rerouteTx ends order o (改派) and dispatches its task to unitID with the
-// same role and the new unit's full limits, counted by the calendar. It
-// returns the new order and the notices made (to send after the commit).
-func (a *App) rerouteTx(ctx context.Context, q *store.Q, actor *fenliu.User, o *fenliu.Order, unitID int64, note string) (*fenliu.Order, []*fenliu.Notice, error) {
+// callbackDue starts the callback's limit once an incident's work is done
+// (fenliu.CallbackOrders): on o (being closed now, written by the caller)
+// or on the incident's order that the call is made on.
+func (a *App) callbackDue(ctx context.Context, q *store.Q, o *fenliu.Order, s settingValues) error {
+	orders, err := q.OrdersOfIncident(ctx, o.IncidentID)
+	if err != nil {
+		return err
+	}
+	for i := range orders {
+		if orders[i].ID == o.ID {
+			orders[i] = o
+		}
+	}
+	limit := s.duration(SettingCallbackLimit)
+	for _, rep := range fenliu.CallbackOrders(orders, s.get(SettingCallbackOrder) == "true") {
+		if rep.CallbackDue != nil || rep.ClosedAt == nil {
+			continue
+		}
+		due := rep.ClosedAt.Add(limit)
+		rep.CallbackDue = &due
+		if rep == o {
+			continue // written with the action
+		}
+		prev := rep.Version
+		if err := q.UpdateOrder(ctx, rep, prev); err != nil {
+			return err
+		}
+		if _, err := q.ArmTimers(ctx, rep.ID, fenliu.Timers(rep)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// callbackAll records one callback's outcome on the incident's other closed
+// orders (a lead and its assisting orders are one call to the citizen).
+func (a *App) callbackAll(ctx context.Context, q *store.Q, actor *fenliu.User, called *fenliu.Order, in fenliu.ActionInput, ev *fenliu.Event, s settingValues, now time.Time) ([]*fenliu.Notice, error) {
+	if in.Unreachable && called.State == fenliu.StateClosed {
+		return nil, nil // not reached yet: the call is tried again
+	}
+	orders, err := q.OrdersOfIncident(ctx, called.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*fenliu.Notice
+	for _, o := range orders {
+		if o.ID == called.ID || o.State != fenliu.StateClosed {
+			continue
+		}
+		prev := o.Version
+		var e *fenliu.Event
+		if in.Unreachable {
+			// The caller could not be reached in the tries allowed: done without a rating.
+			e = &fenliu.Event{IncidentID: o.IncidentID, OrderID: o.ID, At: now, Kind: fenliu.EventKind(fenliu.ActCallback),
+				FromState: o.State, ToState: fenliu.StateVisited, Attachments: []fenliu.Attachment{}}
+			o.State, o.CallbackAt, o.UpdatedAt = fenliu.StateVisited, &now, now
+		} else if e, err = fenliu.Apply(o, fenliu.ActCallback, in, now); err != nil {
+			return nil, err
+		}
+		if e.Data == nil {
+			e.Data = map[string]any{}
+		}
+		for k, v := range ev.Data {
+			e.Data[k] = v
+		}
+		e.Data["via_order"] = called.ID
+		e.ActorID, e.Note = actor.ID, in.Note
+		if o.State == fenliu.StateReopened {
+			if err := a.retime(ctx, q, o, s, now, false); err != nil {
+				return nil, err
+			}
+		}
+		if err := q.UpdateOrder(ctx, o, prev); err != nil {
+			return nil, err
+		}
+		if err := q.InsertEvent(ctx, e); err != nil {
+			return nil, err
+		}
+		ns, err := a.armAndEscalate(ctx, q, o, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns...)
+	}
+	return out, nil
+}
+
+// rerouteTx ends order o — re-routed by a dispatcher (改派), or handed down
+// by its unit to a unit below it (下派) — and dispatches its task to unitID
+// with the same role and the new unit's full limits, counted by the
+// calendar. It returns the new order and the notices made (to send after
+// the commit).
+func (a *App) rerouteTx(ctx context.Context, q *store.Q, actor *fenliu.User, o *fenliu.Order, action fenliu.Action, unitID int64, note string) (*fenliu.Order, []*fenliu.Notice, error) {
 	if unitID == o.UnitID {
-		return nil, nil, &fenliu.Error{Code: fenliu.EUnprocessable, Field: "unit_id", ZH: "改派的单位不能是原单位", EN: "reroute to a different unit"}
+		return nil, nil, &fenliu.Error{Code: fenliu.EUnprocessable, Field: "unit_id", ZH: "改派的单位不能是原单位（退单可驳回）", EN: "reroute to a different unit (a return can be rejected instead)"}
 	}
 	unit, err := q.Unit(ctx, unitID)
 	if err != nil {
@@ -205,13 +374,16 @@ func (a *App) rerouteTx(ctx context.Context, q *store.Q, actor *fenliu.User, o *
 		}
 		return nil, nil, err
 	}
+	if action == fenliu.ActHandDown && unit.ParentID != o.UnitID {
+		return nil, nil, fenliu.Errorf(fenliu.EUnprocessable, "unit_id", "只能下派给本单位的下级单位，%s 不是", "an order is handed down only to a unit below its own; %s is not", unit.Name)
+	}
 	inc, err := q.Incident(ctx, o.IncidentID)
 	if err != nil {
 		return nil, nil, err
 	}
 	now := a.now()
 	prevVersion := o.Version
-	ev, err := fenliu.Apply(o, fenliu.ActReroute, fenliu.ActionInput{Note: note, UnitID: unitID}, now)
+	ev, err := fenliu.Apply(o, action, fenliu.ActionInput{Note: note, UnitID: unitID}, now)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -290,7 +290,7 @@ func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to t
 	}
 	for _, o := range facts {
 		o.UnitType = n.unitType(o.Order.UnitID)
-		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
+		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled, ReceivedAt: o.ReceivedAt}
 		total.AddOrder(f, q.AsOf)
 		if out.day != nil {
 			out.day(o.Order.DispatchedAt.In(q.Location).Format("2006-01-02")).Counts.AddOrder(f, q.AsOf)
@@ -302,7 +302,8 @@ func (a *App) countLive(ctx context.Context, q ReportQuery, n *names, from, to t
 	}
 	if q.UnitID == 0 { // incident rates belong to the city, not to one unit
 		err = a.db.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
-			f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
+			f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat,
+				ReceivedAt: in.ReceivedAt, FirstDispatch: in.FirstDispatch}
 			total.AddIncident(f)
 			if out.day != nil {
 				out.day(in.ReceivedAt.In(q.Location).Format("2006-01-02")).Counts.AddIncident(f)
@@ -358,7 +359,7 @@ func (a *App) DrillDown(ctx context.Context, actor *fenliu.User, q ReportQuery, 
 				return nil
 			}
 		}
-		if pick(metrics.Membership(metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}, q.AsOf)) {
+		if pick(metrics.Membership(metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled, ReceivedAt: o.ReceivedAt}, q.AsOf)) {
 			out = append(out, o.Order)
 		}
 		return nil

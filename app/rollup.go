@@ -48,6 +48,7 @@ func monthStart(t time.Time, loc *time.Location) time.Time {
 // area tree and which categories are police work.
 func (a *App) fingerprint(n *names) string {
 	h := sha256.New()
+	fmt.Fprintf(h, "format%d;", metrics.FormatVersion)
 	ids := make([]int64, 0, len(n.units))
 	for id := range n.units {
 		ids = append(ids, id)
@@ -217,14 +218,15 @@ func (a *App) countDay(ctx context.Context, n *names, fp string, from, to, now t
 	}
 	for _, o := range facts {
 		o.UnitType = n.unitType(o.Order.UnitID)
-		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled}
+		f := metrics.OrderFact{Order: o.Order, UnitType: o.UnitType, RepeatCalled: o.RepeatCalled, ReceivedAt: o.ReceivedAt}
 		get(dimAll, "").AddOrderPending(f, now)
 		get(dimUnit, itoa(o.Order.UnitID)).AddOrderPending(f, now)
 		get(dimCategory, o.Category).AddOrderPending(f, now)
 		get(dimArea, itoa(n.district(o.AreaID))).AddOrderPending(f, now)
 	}
 	err = a.db.ReportIncidents(ctx, from, to, func(in *store.ReportIncident) error {
-		f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat}
+		f := metrics.IncidentFact{Disposition: in.Disposition, NonPolice: a.nonPolice(in.Category, in.Disposition), Repeat: in.Repeat,
+			ReceivedAt: in.ReceivedAt, FirstDispatch: in.FirstDispatch}
 		get(dimAll, "").AddIncident(f)
 		get(dimCategory, in.Category).AddIncident(f)
 		get(dimArea, itoa(n.district(in.AreaID))).AddIncident(f)

@@ -91,12 +91,12 @@ func (a *App) loadCity(ctx context.Context, q *store.Q, s settingValues, t time.
 }
 
 // routeFromDB is the default Router: the route package over the directory.
-func (a *App) routeFromDB(ctx context.Context, t *fenliu.Triage, areaID int64, at time.Time) (*fenliu.Route, error) {
-	c, err := a.city(ctx, at)
+func (a *App) routeFromDB(ctx context.Context, req RouteRequest) (*fenliu.Route, error) {
+	c, err := a.city(ctx, req.At)
 	if err != nil {
 		return nil, err
 	}
-	d, err := route.Route(c, route.Request{Category: t.Category, UnitTypes: t.Units, AreaID: areaID, At: at})
+	d, err := route.Route(c, route.Request{Category: req.Category, UnitTypes: req.Units, AreaID: req.AreaID, At: req.At, Direct: req.Direct})
 	if err != nil {
 		return nil, err
 	}
@@ -116,12 +116,12 @@ func (a *App) routeFromDB(ctx context.Context, t *fenliu.Triage, areaID int64, a
 	return out, nil
 }
 
-// route routes a triage answer, logging (not hiding) a failure: the
-// incident is kept and waits at the desk without a route.
-func (a *App) route(ctx context.Context, t *fenliu.Triage, areaID int64, at time.Time) *fenliu.Route {
-	r, err := a.router(ctx, t, areaID, at)
+// route routes a request, logging (not hiding) a failure: the incident is
+// kept and waits at the desk without a route.
+func (a *App) route(ctx context.Context, req RouteRequest) *fenliu.Route {
+	r, err := a.router(ctx, req)
 	if err != nil {
-		a.log.Warn("routing failed; the incident waits at the linkage desk", "category", t.Category, "area", areaID, "err", err)
+		a.log.Warn("routing failed; the incident waits at the linkage desk", "category", req.Category, "area", req.AreaID, "err", err)
 		return nil
 	}
 	return r

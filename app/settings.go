@@ -30,6 +30,9 @@ const (
 	SettingLimitOverride = "limits.override."       // + unit type: JSON fenliu.Limits replacing the category's
 	SettingCallbackScale = "callback.scale"         // "3" (满意/基本满意/不满意) or "5"
 	SettingWeights       = "assessment.weights"     // JSON metrics.Weights, e.g. {"sign_for":20,...}
+	SettingCallbackLimit = "callback.limit"         // how long after closing the caller must be called back
+	SettingCallbackOrder = "callback.per_order"     // "true": call back every order; "false": once per incident
+	SettingGreenChannels = "green_channels"         // JSON []fenliu.GreenChannel
 
 	settingRollupWatermark = "report.rollup_watermark" // internal: the rollups' watermark
 )
@@ -43,10 +46,12 @@ const (
 	TypeUnit     SettingType = "unit" // a unit id (0: none)
 	TypeList     SettingType = "list" // comma-separated words
 	TypeZone     SettingType = "time_zone"
-	TypeCalendar SettingType = "calendar" // JSON
-	TypeLimits   SettingType = "limits"   // JSON
-	TypeWeights  SettingType = "weights"  // JSON
-	TypeInternal SettingType = "internal" // written by the system only
+	TypeCalendar SettingType = "calendar"       // JSON
+	TypeLimits   SettingType = "limits"         // JSON
+	TypeWeights  SettingType = "weights"        // JSON
+	TypeDuration SettingType = "duration"       // 30m, 48h, 2d
+	TypeChannels SettingType = "green_channels" // JSON
+	TypeInternal SettingType = "internal"       // written by the system only
 )
 
 // SettingDef describes one setting.
@@ -75,6 +80,10 @@ var Settings = []SettingDef{
 	{Key: SettingLimitOverride, Type: TypeLimits, Default: "", DocZH: "某类单位的时限，替代事项清单的时限（键后接单位类型）", DocEN: "a unit type's time limits replacing the catalogue's (the key ends in the unit type)"},
 	{Key: SettingCallbackScale, Type: TypeEnum, Default: "3", Values: []string{"3", "5"}, DocZH: "回访满意度：三级或五级", DocEN: "callback rating scale: three or five levels"},
 	{Key: SettingWeights, Type: TypeWeights, Default: "", DocZH: "考核权重", DocEN: "assessment weights"},
+	{Key: SettingCallbackLimit, Type: TypeDuration, Default: "48h", DocZH: "办结后回访时限", DocEN: "how long after closing the caller must be called back"},
+	{Key: SettingCallbackOrder, Type: TypeEnum, Default: "false", Values: []string{"false", "true"},
+		DocZH: "每张工单分别回访（否：每起警情回访一次）", DocEN: "call back every order (no: once per incident)"},
+	{Key: SettingGreenChannels, Type: TypeChannels, Default: "", DocZH: "绿色通道（默认六类）", DocEN: "green channels (default: the six kinds)"},
 	{Key: settingRollupWatermark, Type: TypeInternal, Default: "", DocZH: "统计汇总水位（系统写入）", DocEN: "report rollup watermark (written by the system)"},
 }
 
@@ -147,6 +156,20 @@ func (d *SettingDef) check(key, v string) error {
 		for name, x := range w {
 			if _, ok := metrics.RateNames[name]; !ok || x < 0 {
 				return fenliu.Errorf(fenliu.EInvalid, "weights", "未知的指标或负权重：%s", "unknown rate or negative weight: %s", name)
+			}
+		}
+	case TypeDuration:
+		if d, err := fenliu.ParseDuration(v); err != nil || d <= 0 {
+			return bad("必须是时长（如 30m、48h、2d）", "must be a duration such as 30m, 48h or 2d")
+		}
+	case TypeChannels:
+		var gs []fenliu.GreenChannel
+		if err := json.Unmarshal([]byte(v), &gs); err != nil {
+			return bad("格式错误", "is not a list of green channels")
+		}
+		for i := range gs {
+			if err := gs[i].Validate(); err != nil {
+				return err
 			}
 		}
 	case TypeInternal:
@@ -224,6 +247,26 @@ func (s settingValues) limitOverride(t fenliu.UnitType) *fenliu.Limits {
 		return nil
 	}
 	return &l
+}
+
+// duration reads a duration setting (its default if unset or bad).
+func (s settingValues) duration(key string) time.Duration {
+	d, err := fenliu.ParseDuration(s.get(key))
+	if err != nil || d <= 0 {
+		d, _ = fenliu.ParseDuration(settingDef(key).Default)
+	}
+	return d
+}
+
+// greenChannels are the city's green channels.
+func (s settingValues) greenChannels() []fenliu.GreenChannel {
+	if raw := s.get(SettingGreenChannels); raw != "" {
+		var gs []fenliu.GreenChannel
+		if json.Unmarshal([]byte(raw), &gs) == nil {
+			return gs
+		}
+	}
+	return fenliu.DefaultGreenChannels
 }
 
 // SettingValue is a setting with its current value, for the admin screens.

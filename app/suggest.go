@@ -26,7 +26,7 @@ func (a *App) Suggest(ctx context.Context, actor *fenliu.User, text string, area
 		}
 		out.Triage = &t
 		if t.Disposition == fenliu.DispDivert {
-			out.Route = a.route(ctx, &t, areaID, a.now())
+			out.Route = a.route(ctx, routeRequest(&t, areaID, a.now()))
 		}
 	}
 	var err error

@@ -37,26 +37,30 @@ func (a *App) armAndEscalate(ctx context.Context, q *store.Q, o *fenliu.Order, n
 	return a.escalate(ctx, q, o, text, now)
 }
 
-// escalate marks the order escalated and notifies the level above its unit
-// (fenliu.NoticeRecipients).
+// escalate marks the order escalated and hands it to the level above its
+// unit (fenliu.EscalationTarget), which from now on sees it in its inbox,
+// may act on it, and gets the escalation notice.
 func (a *App) escalate(ctx context.Context, q *store.Q, o *fenliu.Order, text string, now time.Time) ([]*fenliu.Notice, error) {
-	prev := o.Version
-	o.Escalated, o.UpdatedAt = true, now
-	if err := q.UpdateOrder(ctx, o, prev); err != nil {
-		return nil, err
-	}
 	unit, err := q.Unit(ctx, o.UnitID)
 	if err != nil {
 		return nil, err
 	}
+	prev := o.Version
+	o.Escalated, o.UpdatedAt = true, now
+	if to := fenliu.EscalationTarget(unit); to != unit.ID {
+		o.EscalatedTo = to
+	}
+	if err := q.UpdateOrder(ctx, o, prev); err != nil {
+		return nil, err
+	}
 	var out []*fenliu.Notice
-	for _, to := range fenliu.NoticeRecipients(fenliu.NoticeEscalation, unit) {
-		n := &fenliu.Notice{Kind: fenliu.NoticeEscalation, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to, Text: text, CreatedAt: now}
+	for _, to := range fenliu.NoticeRecipients(fenliu.NoticeEscalation, "", o, unit) {
+		n := &fenliu.Notice{Kind: fenliu.NoticeEscalation, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to.UnitID, ToRole: to.Role, Text: text, CreatedAt: now}
 		if err := q.CreateNotice(ctx, n); err != nil {
 			return nil, err
 		}
 		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: o.ID, At: now,
-			Kind: fenliu.EventKind(fenliu.NoticeEscalation), Note: text, Data: map[string]any{"notice": n.ID, "to_unit": to}}); err != nil {
+			Kind: fenliu.EventKind(fenliu.NoticeEscalation), Note: text, Data: map[string]any{"notice": n.ID, "to_unit": to.UnitID}}); err != nil {
 			return nil, err
 		}
 		out = append(out, n)
@@ -132,8 +136,8 @@ func (a *App) fire(ctx context.Context, q *store.Q, o *fenliu.Order, t store.Due
 			d := now.Add(fenliu.SupervisionReplyLimit)
 			due = &d
 		}
-		for _, to := range fenliu.NoticeRecipients(kind, unit) {
-			n := &fenliu.Notice{Kind: kind, Stage: stage, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to, CreatedAt: now, DueAt: due,
+		for _, to := range fenliu.NoticeRecipients(kind, stage, o, unit) {
+			n := &fenliu.Notice{Kind: kind, Stage: stage, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to.UnitID, ToRole: to.Role, CreatedAt: now, DueAt: due,
 				Text: fmt.Sprintf("工单 #%d %s：%s / order #%d: %s", o.ID, kind.ZH(), stage.ZH(), o.ID, kind)}
 			if err := q.CreateNotice(ctx, n); err != nil {
 				return nil, err

@@ -115,21 +115,29 @@ func TestTimersWarnOverdueEscalate(t *testing.T) {
 		if k := kinds(*sent); k[fenliu.NoticeWarning] != 1 || len(*sent) != 1 || (*sent)[0].UnitID != w.unit.ID {
 			t.Fatalf("after warning: %v", *sent)
 		}
-		// The limit: overdue mark and a supervision notice to the unit and its parent.
+		// The limit: an overdue mark and one supervision notice (督办单), to
+		// the unit (issue 10: it was doubled to the unit and its parent).
 		fire(31 * time.Minute)
 		k := kinds(*sent)
-		if k[fenliu.NoticeOverdue] != 1 || k[fenliu.NoticeSupervision] != 2 {
+		if k[fenliu.NoticeOverdue] != 1 || k[fenliu.NoticeSupervision] != 1 {
 			t.Fatalf("after overdue: %v", k)
 		}
-		sup, _ := db.Notices(ctx, fenliu.NoticeFilter{UnitID: parent.ID})
-		if len(sup) != 1 || sup[0].Kind != fenliu.NoticeSupervision || sup[0].DueAt == nil {
-			t.Fatalf("parent's notices: %+v", sup)
+		sup, _ := db.Notices(ctx, fenliu.NoticeFilter{UnitID: w.unit.ID})
+		if len(sup) != 3 || sup[0].Kind != fenliu.NoticeSupervision || sup[0].DueAt == nil || sup[0].Stage != fenliu.StageSign {
+			t.Fatalf("the unit's notices: %+v", sup)
 		}
-		// Still not signed when the overdue time has passed again: escalated to the parent.
+		if ps, _ := db.Notices(ctx, fenliu.NoticeFilter{UnitID: parent.ID}); len(ps) != 0 {
+			t.Fatalf("the parent got notices before the escalation: %+v", ps)
+		}
+		// Still not signed when the overdue time has passed again: escalated
+		// to the parent, which from now on sees and may act on the order.
 		fire(61 * time.Minute)
 		got, _ := db.Order(ctx, o.ID)
-		if !got.Escalated || kinds(*sent)[fenliu.NoticeEscalation] != 1 {
+		if !got.Escalated || got.EscalatedTo != parent.ID || kinds(*sent)[fenliu.NoticeEscalation] != 1 {
 			t.Fatalf("not escalated: %+v %v", got, kinds(*sent))
+		}
+		if ps, _ := db.Notices(ctx, fenliu.NoticeFilter{UnitID: parent.ID}); len(ps) != 1 || ps[0].Kind != fenliu.NoticeEscalation {
+			t.Fatalf("the parent's notices: %+v", ps)
 		}
 		// Firing again at a later time does nothing twice.
 		before := len(*sent)
@@ -197,7 +205,7 @@ func TestTimersExactlyOnceAcrossRestart(t *testing.T) {
 			t.Fatalf("%d timers fired, want 10", total)
 		}
 		k := kinds(*sent)
-		if k[fenliu.NoticeWarning] != 5 || k[fenliu.NoticeOverdue] != 5 || k[fenliu.NoticeSupervision] != 10 {
+		if k[fenliu.NoticeWarning] != 5 || k[fenliu.NoticeOverdue] != 5 || k[fenliu.NoticeSupervision] != 5 { // one 督办单 each (issue 10)
 			t.Fatalf("notices: %v", k)
 		}
 		// A third start later fires nothing already fired.

@@ -109,7 +109,7 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 			r := sg.route
 			if r == nil || sg.triage == nil || d.Category != sg.triage.Category || d.Disposition.PoliceSide() != sg.triage.Disposition.PoliceSide() {
 				// The decision is not what was routed: route what was decided.
-				r = a.route(ctx, a.triageFor(d, sg.triage), inc.AreaID, a.now())
+				r = a.route(ctx, routeRequest(a.triageFor(d, sg.triage), inc.AreaID, a.now()))
 			}
 			specs = fenliu.OrdersFor(r)
 			if in.Lead != 0 {
@@ -195,7 +195,7 @@ func (a *App) DispatchSuggested(ctx context.Context, actor *fenliu.User, inciden
 		// The hub's open lead order is handed on to the suggested lead.
 		for _, o := range orders {
 			if o.Role == fenliu.OrderLead && o.State.Open() && !o.State.In(fenliu.StatesAwaitingVerify) {
-				next, ns, err := a.rerouteTx(ctx, q, actor, o, specs[0].UnitID, note)
+				next, ns, err := a.rerouteTx(ctx, q, actor, o, fenliu.ActReroute, specs[0].UnitID, note)
 				if err != nil {
 					return err
 				}

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -214,7 +213,7 @@ func TestAutoDispatchFailureKeepsTheIncident(t *testing.T) {
 		w := newModesWorld(t, db, true)
 		// A route naming a unit that does not exist: dispatch must refuse it.
 		w.with(func(o *app.Options) {
-			o.Route = func(ctx context.Context, tr *fenliu.Triage, areaID int64, at time.Time) (*fenliu.Route, error) {
+			o.Route = func(ctx context.Context, req app.RouteRequest) (*fenliu.Route, error) {
 				return &fenliu.Route{Mode: "direct", Assignments: []fenliu.Assignment{{UnitID: 9999, Role: fenliu.OrderLead}}}, nil
 			}
 		})

@@ -154,7 +154,7 @@ func (a *App) Orders(ctx context.Context, actor *fenliu.User, f fenliu.OrderFilt
 		if f.UnitID != 0 && f.UnitID != actor.UnitID {
 			return []*fenliu.Order{}, nil
 		}
-		f.UnitID = actor.UnitID
+		f.UnitID, f.WithEscalated = actor.UnitID, true // and what was escalated to it
 	}
 	return a.db.Orders(ctx, f)
 }
@@ -267,7 +267,10 @@ type Inbox struct {
 	Todo     []OrderRow
 	Doing    []OrderRow
 	Done     []OrderRow
-	Notices  []NoticeRow
+	// Escalated are other units' orders escalated to this unit (提级盯办),
+	// still open: it follows them and may act on them.
+	Escalated []OrderRow
+	Notices   []NoticeRow
 }
 
 // Inbox reads a unit's inbox: unit staff read their own unit's; other
@@ -276,13 +279,19 @@ func (a *App) Inbox(ctx context.Context, actor *fenliu.User, unitID int64) (*Inb
 	if !fenliu.SeesAllUnits(actor) {
 		unitID = actor.UnitID
 	}
-	f := fenliu.OrderFilter{Limit: 200, UnitID: unitID}
+	f := fenliu.OrderFilter{Limit: 200, UnitID: unitID, WithEscalated: unitID != 0}
 	orders, err := a.Orders(ctx, actor, f)
 	if err != nil {
 		return nil, err
 	}
-	var todo, doing, done []*fenliu.Order
+	var todo, doing, done, escalated []*fenliu.Order
 	for _, o := range orders {
+		if unitID != 0 && o.UnitID != unitID {
+			if o.State.Open() {
+				escalated = append(escalated, o)
+			}
+			continue
+		}
 		switch o.State {
 		case fenliu.StateDispatched, fenliu.StateReopened:
 			todo = append(todo, o)
@@ -302,6 +311,9 @@ func (a *App) Inbox(ctx context.Context, actor *fenliu.User, unitID int64) (*Inb
 		return nil, err
 	}
 	if in.Done, err = a.rows(ctx, done); err != nil {
+		return nil, err
+	}
+	if in.Escalated, err = a.rows(ctx, escalated); err != nil {
 		return nil, err
 	}
 	if actor.UnitID != 0 {
@@ -381,13 +393,14 @@ type CallbackQueue struct {
 	Levels []fenliu.Satisfaction
 }
 
-// CallbackQueue reads the closed orders waiting to be called back, in the
-// order their callbacks fall due.
+// CallbackQueue reads the callbacks waiting to be made — one per incident
+// whose work is done (fenliu.CallbackOrders), or one per order where the
+// city calls back each — the most urgent first.
 func (a *App) CallbackQueue(ctx context.Context, actor *fenliu.User) (*CallbackQueue, error) {
 	if err := fenliu.CanCallBack(actor); err != nil {
 		return nil, err
 	}
-	orders, err := a.db.Orders(ctx, fenliu.OrderFilter{States: fenliu.StatesAwaitingCallback, Limit: fenliu.MaxPage})
+	orders, err := a.db.CallbacksDue(ctx, fenliu.MaxPage)
 	if err != nil {
 		return nil, err
 	}
@@ -401,28 +414,14 @@ func (a *App) CallbackQueue(ctx context.Context, actor *fenliu.User) (*CallbackQ
 		if err != nil {
 			return nil, err
 		}
-		it := CallbackItem{O: o, In: in, Unit: names.Units[o.UnitID]}
-		if o.ClosedAt != nil {
-			due := o.ClosedAt.Add(CallbackLimit)
-			it.Due = &due
-		}
+		it := CallbackItem{O: o, In: in, Unit: names.Units[o.UnitID], Due: o.CallbackDue}
 		if fenliu.CanSeeCallerPhoneOnCallback(actor) {
 			it.Phone = in.CallerPhone
 		}
 		out.Items = append(out.Items, it)
 	}
-	sort.SliceStable(out.Items, func(i, j int) bool {
-		di, dj := out.Items[i].Due, out.Items[j].Due
-		if di == nil || dj == nil {
-			return di != nil
-		}
-		return di.Before(*dj)
-	})
 	return out, nil
 }
-
-// CallbackLimit is how long after closing the caller must be called back.
-const CallbackLimit = 48 * time.Hour
 
 // DeskQueue is the linkage desk's work: incidents to decide or dispatch, and
 // orders returned by units waiting to be re-routed.

@@ -177,7 +177,7 @@ func (cat *Category) validate() error {
 		return fmt.Errorf("category %s: at least one unit type is required", cat.Code)
 	}
 	for _, u := range cat.Units {
-		if !u.Valid() {
+		if !u.Contract() {
 			return fmt.Errorf("category %s: unknown unit type %q", cat.Code, u)
 		}
 	}

@@ -66,11 +66,12 @@ var messages = map[string][2]string{
 	"sat.very_satisfied":   {"非常满意", "Very satisfied"},
 	"sat.very_unsatisfied": {"非常不满意", "Very unsatisfied"},
 
-	"inbox.title":  {"本单位工单", "Unit inbox"},
-	"inbox.todo":   {"待办", "To do"},
-	"inbox.doing":  {"办理中", "In hand"},
-	"inbox.done":   {"已办结", "Done"},
-	"inbox.filter": {"筛选", "Filter"},
+	"inbox.title":     {"本单位工单", "Unit inbox"},
+	"inbox.todo":      {"待办", "To do"},
+	"inbox.doing":     {"办理中", "In hand"},
+	"inbox.done":      {"已办结", "Done"},
+	"inbox.escalated": {"提级盯办：下级单位的工单", "Escalated to us: orders of units below"},
+	"inbox.filter":    {"筛选", "Filter"},
 
 	"incident.title":     {"警情 #%d", "Incident #%d"},
 	"incident.timeline":  {"全程留痕", "Full record"},

@@ -15,7 +15,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, sess *session) {
 		s.fail(w, r, sess, err)
 		return
 	}
-	p.Data = map[string]any{"Todo": withPage(p, in.Todo), "Doing": withPage(p, in.Doing), "Done": withPage(p, in.Done),
+	p.Data = map[string]any{"Todo": withPage(p, in.Todo), "Doing": withPage(p, in.Doing), "Done": withPage(p, in.Done), "Escalated": withPage(p, in.Escalated),
 		"UnitName": in.UnitName, "Notices": in.Notices}
 	if r.URL.Query().Get("part") == "list" {
 		s.fragment(w, http.StatusOK, "inbox", "list", p)

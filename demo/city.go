@@ -52,6 +52,11 @@ var cityUnits = []struct {
 	{"LEGAL", "临江市公共法律服务中心", fenliu.UTLegalServices, "12348", false},
 	{"DESK12345", "临江市12345热线联动专席", fenliu.UTSubdistrict, "12345", true},
 	{"DUTYROOM", "临江市人民政府总值班室", fenliu.UTSubdistrict, "0771-5500000", true},
+	// Partner teams that green channels bring in.
+	{"BLUESKY", "临江蓝天救援队", fenliu.UTVolunteerRescue, "0771-5566119", true},
+	{"CRISIS", "临江市心理危机干预中心", fenliu.UTPsychCrisis, "0771-5566120", true},
+	{"WOMEN", "临江市妇女联合会维权中心", fenliu.UTWomenChildren, "12338", false},
+	{"AID", "临江市慈善总会急难救助站", fenliu.UTSocialAid, "0771-5566121", false},
 }
 
 // call is a demo call: what the caller said and how a dispatcher answered it.
@@ -94,6 +99,9 @@ var calls = []call{
 	{"两伙人在烧烤店门口打起来了，有人拿了酒瓶", fenliu.DispPolice, []fenliu.UnitType{fenliu.UTPolice}, "public_safety.fight", ""},
 	{"十字路口两辆车撞了，有个骑电动车的倒在地上流血", fenliu.DispJoint, []fenliu.UnitType{fenliu.UTPolice, fenliu.UTTrafficPolice, fenliu.UTMedicalEmergency}, "emergency.traffic_injury", ""},
 	{"对面楼五楼窗户冒黑烟，好像着火了", fenliu.DispJoint, []fenliu.UnitType{fenliu.UTPolice, fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.fire", ""},
+	{"我妈有老年痴呆，早上自己出门到现在还没回来，电话也没带", fenliu.DispPolice, []fenliu.UnitType{fenliu.UTPolice}, "persons.missing", ""},
+	{"邕江大桥上有个女孩站在栏杆外面哭，说不想活了", fenliu.DispJoint, []fenliu.UnitType{fenliu.UTPolice, fenliu.UTFireRescue, fenliu.UTMedicalEmergency}, "emergency.suicide_risk", ""},
+	{"刚才有人自称公安说我涉嫌洗钱，让我把钱转到安全账户，我已经转了两万", fenliu.DispPolice, []fenliu.UnitType{fenliu.UTPolice}, "fraud.telecom_fraud", ""},
 }
 
 var names = []string{"张先生", "李女士", "王阿姨", "刘师傅", "陈先生", "杨女士", "黄大爷", "赵先生", "周女士", "吴先生", "徐女士", "孙先生"}

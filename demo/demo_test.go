@@ -52,6 +52,27 @@ func TestDemoCity(t *testing.T) {
 			t.Errorf("no demo order in state %s (%v)", st, counts)
 		}
 	}
+	// Alive on the day it is loaded: nothing happened after now, no open
+	// order is more than a few days past its limits, police orders exist.
+	now := time.Now()
+	orders, _ := a.Orders(ctx, sum0(a), fenliu.OrderFilter{Limit: fenliu.MaxPage})
+	police := 0
+	for _, o := range orders {
+		if o.UpdatedAt.After(now.Add(time.Minute)) {
+			t.Errorf("order %d changed in the future: %v", o.ID, o.UpdatedAt)
+		}
+		if _, due := fenliu.Watch(o); due != nil && due.Before(now.Add(-4*24*time.Hour)) {
+			t.Errorf("order %d (%s) is weeks overdue: due %v", o.ID, o.State, due)
+		}
+		for _, u := range units {
+			if u.ID == o.UnitID && u.Type == fenliu.UTPolice {
+				police++
+			}
+		}
+	}
+	if police == 0 {
+		t.Error("no police orders: police matters end nowhere")
+	}
 	if _, err := Load(ctx, a, time.Now(), 10, 1); err == nil {
 		t.Error("loaded twice into the same database")
 	}
@@ -60,3 +81,6 @@ func TestDemoCity(t *testing.T) {
 		t.Error("no undecided incidents for the desk")
 	}
 }
+
+// sum0 is an admin to read the demo with.
+func sum0(a *app.App) *fenliu.User { return &fenliu.User{ID: 1, Role: fenliu.RoleAdmin} }

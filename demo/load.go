@@ -39,7 +39,7 @@ func Load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*
 	clock := now.Add(-31 * 24 * time.Hour)
 	a = a.At(func() time.Time { return clock }) // the demo's history is played on its own clock
 
-	l := &loader{a: a, rng: rng, sum: &Summary{}, unitsByType: map[fenliu.UnitType][]*fenliu.Unit{}, districtOf: map[int64]int64{}}
+	l := &loader{a: a, rng: rng, sum: &Summary{}, total: n, unitsByType: map[fenliu.UnitType][]*fenliu.Unit{}, districtOf: map[int64]int64{}}
 	if err := l.admin(ctx); err != nil {
 		return nil, err
 	}
@@ -63,13 +63,19 @@ func Load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*
 	if err := a.SetRouting(ctx, l.root, "direct", desk, duty); err != nil {
 		return nil, err
 	}
-	// Incidents, oldest first; the clock moves with them.
+	// Incidents over the 30 days before now, oldest first, more by day than
+	// by night; each is played forward on the clock, never past now.
 	start := now.Add(-30 * 24 * time.Hour)
 	for i := 0; i < n; i++ {
 		at := start.Add(time.Duration(float64(30*24*time.Hour) * float64(i) / float64(n)))
 		at = at.Add(time.Duration(rng.IntN(40)) * time.Minute)
-		age := now.Sub(at)
-		if err := l.incident(ctx, i, at, age, &clock); err != nil {
+		if at.After(now) {
+			at = now.Add(-time.Minute)
+		}
+		if k := n - 2 - i; k >= 0 && k < len(holdAt) && now.Sub(at) < 6*time.Hour {
+			at = now.Add(-6*time.Hour - time.Duration(k)*20*time.Minute) // time for the work to reach its state
+		}
+		if err := l.incident(ctx, i, at, now, &clock); err != nil {
 			return nil, fmt.Errorf("demo incident %d: %w", i, err)
 		}
 	}
@@ -77,6 +83,7 @@ func Load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*
 }
 
 type loader struct {
+	total       int // incidents to make
 	a           *app.App
 	rng         *rand.Rand
 	sum         *Summary
@@ -166,11 +173,24 @@ func (l *loader) city(ctx context.Context) error {
 				return err
 			}
 		}
-		// Every street office (街道办) owns its street's community matters.
+		// Every street office (街道办) owns its street's community matters;
+		// every street has its police station (派出所) under the district's
+		// police branch.
+		var branch int64
+		for _, u := range l.unitsByType[fenliu.UTPolice] {
+			if u.Code == fmt.Sprintf("%s-%s", d.code, fenliu.UTPolice) {
+				branch = u.ID
+			}
+		}
 		for si, sid := range streetsOf[districtIDs[i]] {
 			u := &fenliu.Unit{Code: fmt.Sprintf("%s-S%d-OFFICE", d.code, si+1), Name: d.streets[si] + "办事处",
 				Type: fenliu.UTSubdistrict, AreaIDs: []int64{sid}, DutyPhone: fmt.Sprintf("0771-57%d%d001", i+1, si+1)}
 			if err := l.unit(ctx, u); err != nil {
+				return err
+			}
+			ps := &fenliu.Unit{Code: fmt.Sprintf("%s-S%d-PS", d.code, si+1), Name: d.streets[si] + "派出所", Type: fenliu.UTPolice,
+				ParentID: branch, AreaIDs: []int64{sid}, AlwaysOn: true, DutyPhone: fmt.Sprintf("0771-58%d%d110", i+1, si+1)}
+			if err := l.unit(ctx, ps); err != nil {
 				return err
 			}
 		}

@@ -10,11 +10,11 @@ import (
 // a compact binary form: the report rollups store millions of them.
 func (c *Counts) Encode() ([]byte, error) {
 	b := make([]byte, 0, 96)
-	b = append(b, 1) // format version
-	for _, v := range c.ints() {
+	b = append(b, formatVersion)
+	for _, v := range c.ints(formatVersion) {
 		b = binary.AppendUvarint(b, uint64(*v))
 	}
-	for _, d := range []*durations{&c.sign, &c.feedback, &c.close} {
+	for _, d := range c.durs(formatVersion) {
 		if d.S != nil {
 			dd := d.clone()
 			dd.dense()
@@ -53,11 +53,20 @@ func (c *Counts) Encode() ([]byte, error) {
 
 var errCorrupt = errors.New("metrics: corrupt encoded counts")
 
+// formatVersion is the encoding Encode writes; Decode reads it and the
+// ones before (version 1 lacks the counts added since, which decode as 0).
+const formatVersion = 2
+
+// FormatVersion is part of the report rollups' fingerprint: rollups
+// written in an older format are rebuilt.
+const FormatVersion = formatVersion
+
 // Decode reads counts written by Encode.
 func Decode(b []byte) (*Counts, error) {
-	if len(b) == 0 || b[0] != 1 {
+	if len(b) == 0 || b[0] < 1 || b[0] > formatVersion {
 		return nil, errCorrupt
 	}
+	version := b[0]
 	b = b[1:]
 	bad := false
 	uv := func() uint64 {
@@ -79,14 +88,14 @@ func Decode(b []byte) (*Counts, error) {
 		return v
 	}
 	c := &Counts{}
-	for _, v := range c.ints() {
+	for _, v := range c.ints(version) {
 		x := uv()
 		if x > 1<<40 {
 			return nil, errCorrupt
 		}
 		*v = int(x)
 	}
-	for _, d := range []*durations{&c.sign, &c.feedback, &c.close} {
+	for _, d := range c.durs(version) {
 		n := uv()
 		if n > 1<<40 {
 			return nil, errCorrupt
@@ -133,10 +142,23 @@ func Decode(b []byte) (*Counts, error) {
 	return c, nil
 }
 
-// ints lists the counters in their encoded order; a new counter goes at
-// the end (and the format version goes up).
-func (c *Counts) ints() []*int {
-	return []*int{&c.Incidents, &c.Repeats, &c.NonPolice, &c.NonPoliceDiverted, &c.NonPolicePoliced, &c.Dispatched,
+// ints lists the counters in their encoded order for a format version; a
+// new counter goes at the end (and the format version goes up).
+func (c *Counts) ints(version byte) []*int {
+	out := []*int{&c.Incidents, &c.Repeats, &c.NonPolice, &c.NonPoliceDiverted, &c.NonPolicePoliced, &c.Dispatched,
 		&c.Signed, &c.SignedOnTime, &c.FeedbackDue, &c.FedBackOnTime, &c.CloseDue, &c.Closed, &c.ClosedOnTime,
 		&c.FlowBack, &c.Complaints, &c.Rated, &c.Satisfied, &c.CalledBack, &c.Solved, &c.MediationCalled, &c.MediationSucceeded}
+	if version >= 2 {
+		out = append(out, &c.OneContact, &c.Arrived, &c.ArrivedOnTime, &c.PartnerOrders, &c.PartnerEngaged)
+	}
+	return out
+}
+
+// durs lists the duration histograms in their encoded order.
+func (c *Counts) durs(version byte) []*durations {
+	out := []*durations{&c.sign, &c.feedback, &c.close}
+	if version >= 2 {
+		out = append(out, &c.arrive, &c.dispatch, &c.partner)
+	}
+	return out
 }

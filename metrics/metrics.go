@@ -17,7 +17,8 @@ import (
 type OrderFact struct {
 	Order        *fenliu.Order
 	UnitType     fenliu.UnitType
-	RepeatCalled bool // the incident was called in again (a later incident is a repeat of it)
+	RepeatCalled bool      // the incident was called in again (a later incident is a repeat of it)
+	ReceivedAt   time.Time // when the incident came in (for the partner-engaged time)
 }
 
 // IncidentFact is what the rates need to know about one incident.
@@ -25,6 +26,9 @@ type IncidentFact struct {
 	Disposition fenliu.Disposition // as decided ("" if not yet)
 	NonPolice   bool               // the matter is not police work (by its catalogue category)
 	Repeat      bool               // it repeats an earlier call
+	ReceivedAt  time.Time
+	// FirstDispatch is when its first order was dispatched (nil: none yet).
+	FirstDispatch *time.Time
 }
 
 // Counts are the numerators and denominators of every rate.
@@ -50,8 +54,16 @@ type Counts struct {
 	Solved             int `json:"solved"`
 	MediationCalled    int `json:"mediation_called_back"`
 	MediationSucceeded int `json:"mediation_succeeded"`
+	OneContact         int `json:"one_contact"`     // called back solved, never returned, reopened or called in again
+	Arrived            int `json:"arrived"`         // orders whose unit reported arriving
+	ArrivedOnTime      int `json:"arrived_on_time"` // … within the arrival limit
+	PartnerOrders      int `json:"partner_orders"`  // orders of green-channel partner teams
+	PartnerEngaged     int `json:"partner_engaged"` // … the partner signed for
 
 	sign, feedback, close durations
+	// arrive: dispatch → arrival; dispatch: intake → first dispatch (per
+	// incident); partner: intake → the partner team signing.
+	arrive, dispatch, partner durations
 	// Pending flips (unix ms) of orders whose feedback or close limit had
 	// not yet passed when they were counted: see AddOrderPending and Settle.
 	fbFlips, clFlips []int64
@@ -64,7 +76,8 @@ type Member struct {
 	Assessed, Signed, SignedOnTime, FeedbackDue, FedBackOnTime bool
 	CloseDue, Closed, ClosedOnTime, FlowBack, Complaint        bool
 	Rated, Satisfied, CalledBack, Solved, MediationCalled      bool
-	MediationSucceeded                                         bool
+	MediationSucceeded, OneContact, Arrived, ArrivedOnTime     bool
+	Partner, PartnerEngaged                                    bool
 }
 
 // Membership classifies one order. An order is "due" for feedback once its
@@ -91,6 +104,14 @@ func Membership(f OrderFact, asOf time.Time) Member {
 	if o.Satisfaction.Valid() {
 		m.Rated = true
 		m.Satisfied = o.Satisfaction.Content()
+	}
+	m.OneContact = m.CalledBack && m.Solved && !m.FlowBack
+	if o.ArrivedAt != nil {
+		m.Arrived = true
+		m.ArrivedOnTime = o.ArriveDue == nil || !o.ArrivedAt.After(*o.ArriveDue)
+	}
+	if o.Partner {
+		m.Partner, m.PartnerEngaged = true, o.SignedAt != nil
 	}
 	if o.State == fenliu.StateRerouted {
 		// Returned as not the unit's own and re-routed: it counts as
@@ -139,8 +160,19 @@ func (c *Counts) AddOrder(f OrderFact, asOf time.Time) {
 	inc(m.Solved, &c.Solved)
 	inc(m.MediationCalled, &c.MediationCalled)
 	inc(m.MediationSucceeded, &c.MediationSucceeded)
+	inc(m.OneContact, &c.OneContact)
+	inc(m.Arrived, &c.Arrived)
+	inc(m.ArrivedOnTime, &c.ArrivedOnTime)
+	inc(m.Partner, &c.PartnerOrders)
+	inc(m.PartnerEngaged, &c.PartnerEngaged)
 	if m.Signed {
 		c.sign.add(o.SignedAt.Sub(o.DispatchedAt))
+	}
+	if m.Arrived {
+		c.arrive.add(o.ArrivedAt.Sub(o.DispatchedAt))
+	}
+	if m.PartnerEngaged && !f.ReceivedAt.IsZero() {
+		c.partner.add(o.SignedAt.Sub(f.ReceivedAt))
 	}
 	if o.FeedbackAt != nil && o.State != fenliu.StateRerouted {
 		c.feedback.add(o.FeedbackAt.Sub(o.DispatchedAt))
@@ -225,6 +257,9 @@ var RateMembers = map[string][2]func(Member) bool{
 	"satisfaction":       {func(m Member) bool { return m.Satisfied }, func(m Member) bool { return m.Rated }},
 	"solved":             {func(m Member) bool { return m.Solved }, func(m Member) bool { return m.CalledBack }},
 	"mediation":          {func(m Member) bool { return m.MediationSucceeded }, func(m Member) bool { return m.MediationCalled }},
+	"one_contact":        {func(m Member) bool { return m.OneContact }, func(m Member) bool { return m.CalledBack }},
+	"arrive_on_time":     {func(m Member) bool { return m.ArrivedOnTime }, func(m Member) bool { return m.Arrived }},
+	"partner_engaged":    {func(m Member) bool { return m.PartnerEngaged }, func(m Member) bool { return m.Partner }},
 }
 
 // AddIncident folds one incident into the counts.
@@ -232,6 +267,9 @@ func (c *Counts) AddIncident(f IncidentFact) {
 	c.Incidents++
 	if f.Repeat {
 		c.Repeats++
+	}
+	if f.FirstDispatch != nil && !f.ReceivedAt.IsZero() {
+		c.dispatch.add(f.FirstDispatch.Sub(f.ReceivedAt))
 	}
 	if f.NonPolice && f.Disposition != "" {
 		c.NonPolice++
@@ -267,6 +305,14 @@ func (c *Counts) Merge(o *Counts) {
 	c.Solved += o.Solved
 	c.MediationCalled += o.MediationCalled
 	c.MediationSucceeded += o.MediationSucceeded
+	c.OneContact += o.OneContact
+	c.Arrived += o.Arrived
+	c.ArrivedOnTime += o.ArrivedOnTime
+	c.PartnerOrders += o.PartnerOrders
+	c.PartnerEngaged += o.PartnerEngaged
+	c.arrive.merge(&o.arrive)
+	c.dispatch.merge(&o.dispatch)
+	c.partner.merge(&o.partner)
 	c.sign.merge(&o.sign)
 	c.feedback.merge(&o.feedback)
 	c.close.merge(&o.close)
@@ -278,6 +324,7 @@ func (c *Counts) Merge(o *Counts) {
 func (c *Counts) Clone() *Counts {
 	n := *c
 	n.sign, n.feedback, n.close = c.sign.clone(), c.feedback.clone(), c.close.clone()
+	n.arrive, n.dispatch, n.partner = c.arrive.clone(), c.dispatch.clone(), c.partner.clone()
 	n.fbFlips = append([]int64(nil), c.fbFlips...)
 	n.clFlips = append([]int64(nil), c.clFlips...)
 	return &n
@@ -459,9 +506,15 @@ type Rates struct {
 	Satisfaction     Rate     `json:"satisfaction"`       // 满意率
 	Solved           Rate     `json:"solved"`             // 解决率
 	Mediation        Rate     `json:"mediation"`          // 调解成功率
+	OneContact       Rate     `json:"one_contact"`        // 一次办结率
+	ArriveOnTime     Rate     `json:"arrive_on_time"`     // 按时到达率
+	PartnerEngaged   Rate     `json:"partner_engaged"`    // 绿色通道合作单位响应率
 	TimeToSign       Duration `json:"time_to_sign"`
 	TimeToFeedback   Duration `json:"time_to_feedback"`
 	TimeToClose      Duration `json:"time_to_close"`
+	TimeToArrive     Duration `json:"time_to_arrive"`   // dispatch → arrival
+	TimeToDispatch   Duration `json:"time_to_dispatch"` // intake → first order
+	TimeToPartner    Duration `json:"time_to_partner"`  // intake → partner team signed (green channels)
 }
 
 // Compute turns counts into rates. These are the definitions.
@@ -480,9 +533,15 @@ func Compute(c *Counts) Rates {
 		Satisfaction:     ratio(c.Satisfied, c.Rated),
 		Solved:           ratio(c.Solved, c.CalledBack),
 		Mediation:        ratio(c.MediationSucceeded, c.MediationCalled),
+		OneContact:       ratio(c.OneContact, c.CalledBack),
+		ArriveOnTime:     ratio(c.ArrivedOnTime, c.Arrived),
+		PartnerEngaged:   ratio(c.PartnerEngaged, c.PartnerOrders),
 		TimeToSign:       summarise(c.sign),
 		TimeToFeedback:   summarise(c.feedback),
 		TimeToClose:      summarise(c.close),
+		TimeToArrive:     summarise(c.arrive),
+		TimeToDispatch:   summarise(c.dispatch),
+		TimeToPartner:    summarise(c.partner),
 	}
 }
 
@@ -494,7 +553,7 @@ type Weights map[string]float64
 // RateNames are the names Weights may use.
 var RateNames = map[string]bool{"sign_for": true, "sign_for_any": true, "diversion": true, "police_dispatch": true,
 	"feedback": true, "completion": true, "on_time_completion": true, "flow_back": true, "complaint": true,
-	"repeat": true, "satisfaction": true, "solved": true, "mediation": true}
+	"repeat": true, "satisfaction": true, "solved": true, "mediation": true, "one_contact": true, "arrive_on_time": true, "partner_engaged": true}
 
 // DefaultWeights follow the published assessments: sign-for, feedback and
 // completion most, then satisfaction, flow-back and complaints.
@@ -505,7 +564,8 @@ var DefaultWeights = Weights{"sign_for": 20, "feedback": 20, "on_time_completion
 func Score(r Rates, w Weights) *float64 {
 	get := map[string]Rate{"sign_for": r.SignFor, "sign_for_any": r.SignForAny, "diversion": r.Diversion, "police_dispatch": r.PoliceDispatch,
 		"feedback": r.Feedback, "completion": r.Completion, "on_time_completion": r.OnTimeCompletion, "flow_back": r.FlowBack,
-		"complaint": r.Complaint, "repeat": r.Repeat, "satisfaction": r.Satisfaction, "solved": r.Solved, "mediation": r.Mediation}
+		"complaint": r.Complaint, "repeat": r.Repeat, "satisfaction": r.Satisfaction, "solved": r.Solved, "mediation": r.Mediation,
+		"one_contact": r.OneContact, "arrive_on_time": r.ArriveOnTime, "partner_engaged": r.PartnerEngaged}
 	lowerIsBetter := map[string]bool{"flow_back": true, "complaint": true, "police_dispatch": true, "repeat": true}
 	var sum, wsum float64
 	names := make([]string, 0, len(w))

@@ -163,7 +163,8 @@ func TestDrillDownAgreesWithRates(t *testing.T) {
 	r := Compute(&c)
 	byName := map[string]Rate{"sign_for": r.SignFor, "sign_for_any": r.SignForAny, "feedback": r.Feedback, "completion": r.Completion,
 		"on_time_completion": r.OnTimeCompletion, "flow_back": r.FlowBack, "complaint": r.Complaint, "satisfaction": r.Satisfaction,
-		"solved": r.Solved, "mediation": r.Mediation}
+		"solved": r.Solved, "mediation": r.Mediation, "one_contact": r.OneContact, "arrive_on_time": r.ArriveOnTime,
+		"partner_engaged": r.PartnerEngaged}
 	for name, fns := range RateMembers {
 		num, den := 0, 0
 		for _, f := range facts {

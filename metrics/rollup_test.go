@@ -123,10 +123,10 @@ func TestEncodeCoversEveryCounter(t *testing.T) {
 			n++
 		}
 	}
-	if got := len(c.ints()); got != n {
+	if got := len(c.ints(formatVersion)); got != n {
 		t.Fatalf("Counts has %d counters, the encoding %d", n, got)
 	}
-	for i, p := range c.ints() {
+	for i, p := range c.ints(formatVersion) {
 		*p = i + 1
 	}
 	b, _ := c.Encode()
@@ -134,8 +134,8 @@ func TestEncodeCoversEveryCounter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(d.ints(), c.ints()) && !reflect.DeepEqual(*d, c) {
-		for i, p := range d.ints() {
+	if !reflect.DeepEqual(d.ints(formatVersion), c.ints(formatVersion)) && !reflect.DeepEqual(*d, c) {
+		for i, p := range d.ints(formatVersion) {
 			if *p != i+1 {
 				t.Errorf("counter %d decoded as %d", i, *p)
 			}

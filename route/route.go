@@ -90,6 +90,9 @@ type Request struct {
 	UnitTypes []fenliu.UnitType
 	AreaID    int64
 	At        time.Time
+	// Direct: police, joint and green-channel partner orders go straight to
+	// the units, whatever the city's mode for diverted matters.
+	Direct bool
 }
 
 // Reason says why a unit was chosen, in both languages, with a code.
@@ -405,7 +408,7 @@ func Route(c *City, req Request) (Decision, error) {
 		c.Prepare()
 	}
 	mode := c.Config.Mode
-	if mode == "" {
+	if mode == "" || req.Direct {
 		mode = ModeDirect
 	}
 	d := Decision{Mode: mode}
@@ -415,7 +418,7 @@ func Route(c *City, req Request) (Decision, error) {
 	if req.AreaID != 0 && c.areas[req.AreaID] == nil {
 		return d, bad("区域 %d 不存在", "unknown area %d", req.AreaID)
 	}
-	if err := c.Config.Usable(); err != nil {
+	if err := (Config{Mode: mode, LinkageDeskUnitID: c.Config.LinkageDeskUnitID, DutyRoomUnitID: c.Config.DutyRoomUnitID}).Usable(); err != nil {
 		return d, err
 	}
 	seen := map[int64]int{} // unit → index in assignments

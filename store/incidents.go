@@ -14,7 +14,7 @@ import (
 
 const incidentCols = `id, tracking_no, channel, channel_ref, received_at, caller_name, caller_phone, text, address,
 	area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version,
-	triage, route, catalog_version, repeat_of`
+	triage, route, catalog_version, repeat_of, green_channel, priority`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -30,7 +30,7 @@ func scanIncident(s scanner) (*fenliu.Incident, error) {
 	)
 	err := s.Scan(&in.ID, &in.TrackingNo, &in.Channel, &in.ChannelRef, &received, &in.CallerName, &in.CallerPhone,
 		&in.Text, &in.Address, &area, &lat, &lng, &attachments, &in.RecordedBy, &created, &disp, &category,
-		&in.Hotline, &decided, &in.Version, &triage, &route, &in.CatalogVersion, &repeatOf)
+		&in.Hotline, &decided, &in.Version, &triage, &route, &in.CatalogVersion, &repeatOf, &in.GreenChannel, &in.Priority)
 	if err != nil {
 		return nil, err
 	}
@@ -65,13 +65,13 @@ func (q *Q) InsertIncident(ctx context.Context, in *fenliu.Incident) (stored *fe
 	}
 	err = q.row(ctx, `INSERT INTO incidents (tracking_no, channel, channel_ref, received_at, caller_name, caller_phone, text,
 		address, area_id, lat, lng, attachments, recorded_by, created_at, disposition, category, hotline, decided_at, version,
-		triage, route, catalog_version, repeat_of, changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+		triage, route, catalog_version, repeat_of, changed_at, green_channel, priority)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (channel, channel_ref) DO NOTHING RETURNING id`,
 		in.TrackingNo, in.Channel, in.ChannelRef, ms(in.ReceivedAt), in.CallerName, in.CallerPhone, in.Text,
 		in.Address, nullID(in.AreaID), nullFloat(in.Lat), nullFloat(in.Lng), string(att), in.RecordedBy,
 		ms(in.CreatedAt), string(in.Disposition), in.Category, in.Hotline, msPtr(in.DecidedAt),
-		string(in.Triage), string(in.Route), in.CatalogVersion, nullID(in.RepeatOf), ms(in.CreatedAt)).Scan(&in.ID)
+		string(in.Triage), string(in.Route), in.CatalogVersion, nullID(in.RepeatOf), ms(in.CreatedAt), in.GreenChannel, in.Priority).Scan(&in.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		first, err := q.IncidentByRef(ctx, in.Channel, in.ChannelRef)
 		return first, false, err
@@ -114,8 +114,8 @@ func (q *Q) IncidentByTracking(ctx context.Context, no string) (*fenliu.Incident
 // prevVersion, and bumps the version; otherwise it is a conflict.
 func (q *Q) UpdateDecision(ctx context.Context, in *fenliu.Incident, prevVersion int64) error {
 	res, err := q.exec(ctx, `UPDATE incidents SET disposition = ?, category = ?, hotline = ?, decided_at = ?, version = version + 1,
-		changed_at = COALESCE(?, changed_at) WHERE id = ? AND version = ?`, string(in.Disposition), in.Category, in.Hotline,
-		msPtr(in.DecidedAt), msPtr(in.DecidedAt), in.ID, prevVersion)
+		changed_at = COALESCE(?, changed_at), green_channel = ?, priority = ? WHERE id = ? AND version = ?`, string(in.Disposition), in.Category, in.Hotline,
+		msPtr(in.DecidedAt), msPtr(in.DecidedAt), in.GreenChannel, in.Priority, in.ID, prevVersion)
 	if err != nil {
 		return err
 	}

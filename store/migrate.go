@@ -53,6 +53,10 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		applied[v] = true
 	}
 	rows.Close()
+	q := "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
+	if db.Driver == "postgres" {
+		q = "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)"
+	}
 	n := 0
 	for _, name := range names {
 		version := strings.TrimSuffix(name[strings.LastIndexByte(name, '/')+1:], ".sql")
@@ -71,16 +75,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			tx.Rollback()
 			return n, fmt.Errorf("migration %s: %w", version, err)
 		}
-		if step := goSteps[version]; step != nil {
-			if err := step(ctx, &Q{r: tx, pg: db.Driver == "postgres"}); err != nil {
-				tx.Rollback()
-				return n, fmt.Errorf("migration %s: %w", version, err)
-			}
-		}
-		q := "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"
-		if db.Driver == "postgres" {
-			q = "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)"
-		}
+
 		if _, err := tx.ExecContext(ctx, q, version, time.Now().UnixMilli()); err != nil {
 			tx.Rollback()
 			return n, err
@@ -90,13 +85,72 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		n++
 	}
+	// The Go parts of migrations run once every SQL migration is in (they
+	// read rows through the store's current queries), each recorded as
+	// "<version>+go" when it has run.
+	for _, name := range names {
+		version := strings.TrimSuffix(name[strings.LastIndexByte(name, '/')+1:], ".sql")
+		step := goSteps[version]
+		if step == nil || applied[version+"+go"] {
+			continue
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return n, err
+		}
+		if err := step(ctx, &Q{r: tx, pg: db.Driver == "postgres"}); err != nil {
+			tx.Rollback()
+			return n, fmt.Errorf("migration %s (go): %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, q, version+"+go", time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return n, err
+		}
+		if err := tx.Commit(); err != nil {
+			return n, err
+		}
+	}
 	return n, nil
 }
 
 // goSteps are the parts of migrations that a rule of the domain computes,
 // run after the migration's SQL in its transaction.
 var goSteps = map[string]func(context.Context, *Q) error{
-	"0006_one_door": backfillWatch,
+	"0006_one_door":  backfillWatch,
+	"0007_city_runs": backfillCallbacks,
+}
+
+// backfillCallbacks starts the callback limit (48 hours from closing, the
+// default) of the closed orders stored before it existed, one per incident
+// (fenliu.CallbackOrders).
+func backfillCallbacks(ctx context.Context, q *Q) error {
+	closed, err := q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE state = ?`, string(fenliu.StateClosed))
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, c := range closed {
+		if seen[c.IncidentID] {
+			continue
+		}
+		seen[c.IncidentID] = true
+		orders, err := q.OrdersOfIncident(ctx, c.IncidentID)
+		if err != nil {
+			return err
+		}
+		for _, o := range fenliu.CallbackOrders(orders, false) {
+			if o.ClosedAt == nil {
+				continue
+			}
+			due := o.ClosedAt.Add(48 * time.Hour)
+			o.CallbackDue = &due
+			warn, wdue := fenliu.Watch(o)
+			if _, err := q.exec(ctx, `UPDATE orders SET callback_due = ?, watch_warn = ?, watch_due = ? WHERE id = ?`, ms(due), msPtr(warn), msPtr(wdue), o.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // backfillWatch writes the supervision watch times (fenliu.Watch) of the

@@ -12,7 +12,7 @@ import (
 
 const orderCols = `id, incident_id, unit_id, role, state, version, from_order, dispatched_at, signed_at, arrived_at,
 	feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
-	sign_due, arrive_due, feedback_due, close_due, complaint, escalated, limits_from`
+	sign_due, arrive_due, feedback_due, close_due, complaint, escalated, limits_from, escalated_to, callback_due, callback_attempts, partner`
 
 func scanOrder(s scanner) (*fenliu.Order, error) { return scanOrderPlus(s) }
 
@@ -27,10 +27,11 @@ func scanOrderPlus(s scanner, extra ...any) (*fenliu.Order, error) {
 		sat                                       string
 		signDue, arriveDue, feedbackDue, closeDue sql.NullInt64
 		limitsFrom                                int64
+		escalatedTo, callbackDue                  sql.NullInt64
 	)
 	dest := []any{&o.ID, &o.IncidentID, &o.UnitID, &o.Role, &o.State, &o.Version, &from, &dispatched, &signed,
 		&arrived, &feedback, &closed, &called, &updated, &o.Feedback, &solved, &sat, &o.Returns, &o.Reopens,
-		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated, &limitsFrom}
+		&signDue, &arriveDue, &feedbackDue, &closeDue, &o.Complaint, &o.Escalated, &limitsFrom, &escalatedTo, &callbackDue, &o.CallbackAttempts, &o.Partner}
 	err := s.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
@@ -46,6 +47,7 @@ func scanOrderPlus(s scanner, extra ...any) (*fenliu.Order, error) {
 	o.Satisfaction = fenliu.Satisfaction(sat)
 	o.SignDue, o.ArriveDue, o.FeedbackDue, o.CloseDue = fromNullMS(signDue), fromNullMS(arriveDue), fromNullMS(feedbackDue), fromNullMS(closeDue)
 	o.LimitsFrom = fromMS(limitsFrom)
+	o.EscalatedTo, o.CallbackDue = escalatedTo.Int64, fromNullMS(callbackDue)
 	return &o, nil
 }
 
@@ -66,13 +68,14 @@ func (q *Q) InsertOrder(ctx context.Context, o *fenliu.Order) error {
 	warn, due := fenliu.Watch(o)
 	return mapErr(q.row(ctx, `INSERT INTO orders (incident_id, unit_id, role, state, version, from_order, dispatched_at,
 		signed_at, arrived_at, feedback_at, closed_at, callback_at, updated_at, feedback, solved, satisfaction, returns, reopens,
-		sign_due, arrive_due, feedback_due, close_due, complaint, escalated, limits_from, watch_warn, watch_due)
-		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sign_due, arrive_due, feedback_due, close_due, complaint, escalated, limits_from, watch_warn, watch_due,
+		escalated_to, callback_due, callback_attempts, partner)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.IncidentID, o.UnitID, string(o.Role), string(o.State), nullID(o.FromOrder), ms(o.DispatchedAt),
 		msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt), msPtr(o.CallbackAt),
 		ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction), o.Returns, o.Reopens,
 		msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated,
-		ms(o.LimitsFrom), msPtr(warn), msPtr(due)).Scan(&o.ID))
+		ms(o.LimitsFrom), msPtr(warn), msPtr(due), nullID(o.EscalatedTo), msPtr(o.CallbackDue), o.CallbackAttempts, o.Partner).Scan(&o.ID))
 }
 
 // Order returns the work order with the id.
@@ -91,12 +94,12 @@ func (q *Q) UpdateOrder(ctx context.Context, o *fenliu.Order, prevVersion int64)
 	res, err := q.exec(ctx, `UPDATE orders SET state = ?, version = version + 1, signed_at = ?, arrived_at = ?,
 		feedback_at = ?, closed_at = ?, callback_at = ?, updated_at = ?, feedback = ?, solved = ?, satisfaction = ?,
 		returns = ?, reopens = ?, sign_due = ?, arrive_due = ?, feedback_due = ?, close_due = ?, complaint = ?, escalated = ?,
-		limits_from = ?, watch_warn = ?, watch_due = ?
+		limits_from = ?, watch_warn = ?, watch_due = ?, escalated_to = ?, callback_due = ?, callback_attempts = ?
 		WHERE id = ? AND version = ?`,
 		string(o.State), msPtr(o.SignedAt), msPtr(o.ArrivedAt), msPtr(o.FeedbackAt), msPtr(o.ClosedAt),
 		msPtr(o.CallbackAt), ms(o.UpdatedAt), o.Feedback, nullBool(o.Solved), string(o.Satisfaction),
 		o.Returns, o.Reopens, msPtr(o.SignDue), msPtr(o.ArriveDue), msPtr(o.FeedbackDue), msPtr(o.CloseDue), o.Complaint, o.Escalated,
-		ms(o.LimitsFrom), msPtr(warn), msPtr(due), o.ID, prevVersion)
+		ms(o.LimitsFrom), msPtr(warn), msPtr(due), nullID(o.EscalatedTo), msPtr(o.CallbackDue), o.CallbackAttempts, o.ID, prevVersion)
 	if err != nil {
 		return err
 	}
@@ -118,7 +121,11 @@ func (q *Q) Orders(ctx context.Context, f fenliu.OrderFilter) ([]*fenliu.Order, 
 	var args []any
 	add := func(cond string, v ...any) { where = append(where, cond); args = append(args, v...) }
 	if f.UnitID != 0 {
-		add("unit_id = ?", f.UnitID)
+		if f.WithEscalated {
+			add("(unit_id = ? OR escalated_to = ?)", f.UnitID, f.UnitID)
+		} else {
+			add("unit_id = ?", f.UnitID)
+		}
 	}
 	if f.IncidentID != 0 {
 		add("incident_id = ?", f.IncidentID)
@@ -183,4 +190,11 @@ func (q *Q) OrdersWatched(ctx context.Context, now time.Time, overdue bool, unit
 		args = append(args, unitID)
 	}
 	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE `+cond+` ORDER BY watch_due, id LIMIT ?`, append(args, fenliu.PageLimit(n))...)
+}
+
+// CallbacksDue lists the closed orders a callback is due on, the soonest
+// due first.
+func (q *Q) CallbacksDue(ctx context.Context, n int) ([]*fenliu.Order, error) {
+	return q.orders(ctx, `SELECT `+orderCols+` FROM orders WHERE state = ? AND callback_due IS NOT NULL
+		ORDER BY callback_due, id LIMIT ?`, string(fenliu.StateClosed), fenliu.PageLimit(n))
 }

@@ -15,13 +15,14 @@ type ReportOrder struct {
 	Category     string
 	AreaID       int64
 	RepeatCalled bool
+	ReceivedAt   time.Time // the incident's
 }
 
 // ReportOrders streams the orders dispatched in [from, to) to fn, only
 // those of unitID if it is not 0.
 func (q *Q) ReportOrders(ctx context.Context, from, to time.Time, unitID int64, fn func(*ReportOrder) error) error {
 	query := `SELECT ` + prefixed("o.", orderCols) + `, u.type, i.category, i.area_id,
-		EXISTS (SELECT 1 FROM incidents r WHERE r.repeat_of = i.id)
+		EXISTS (SELECT 1 FROM incidents r WHERE r.repeat_of = i.id), i.received_at
 		FROM orders o JOIN units u ON u.id = o.unit_id JOIN incidents i ON i.id = o.incident_id
 		WHERE o.dispatched_at >= ? AND o.dispatched_at < ?`
 	args := []any{ms(from), ms(to)}
@@ -38,12 +39,13 @@ func (q *Q) ReportOrders(ctx context.Context, from, to time.Time, unitID int64, 
 		var (
 			r    ReportOrder
 			area sql.NullInt64
+			recv int64
 		)
-		o, err := scanOrderPlus(rows, &r.UnitType, &r.Category, &area, &r.RepeatCalled)
+		o, err := scanOrderPlus(rows, &r.UnitType, &r.Category, &area, &r.RepeatCalled, &recv)
 		if err != nil {
 			return err
 		}
-		r.Order, r.AreaID = o, area.Int64
+		r.Order, r.AreaID, r.ReceivedAt = o, area.Int64, fromMS(recv)
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -53,17 +55,19 @@ func (q *Q) ReportOrders(ctx context.Context, from, to time.Time, unitID int64, 
 
 // ReportIncident is an incident as the incident rates see it.
 type ReportIncident struct {
-	ID          int64
-	ReceivedAt  time.Time
-	Disposition fenliu.Disposition
-	Category    string
-	AreaID      int64
-	Repeat      bool
+	ID            int64
+	ReceivedAt    time.Time
+	Disposition   fenliu.Disposition
+	Category      string
+	AreaID        int64
+	Repeat        bool
+	FirstDispatch *time.Time
 }
 
 // ReportIncidents streams the incidents received in [from, to) to fn.
 func (q *Q) ReportIncidents(ctx context.Context, from, to time.Time, fn func(*ReportIncident) error) error {
-	rows, err := q.query(ctx, `SELECT id, received_at, disposition, category, area_id, repeat_of IS NOT NULL
+	rows, err := q.query(ctx, `SELECT id, received_at, disposition, category, area_id, repeat_of IS NOT NULL,
+		(SELECT MIN(o.dispatched_at) FROM orders o WHERE o.incident_id = incidents.id)
 		FROM incidents WHERE received_at >= ? AND received_at < ? ORDER BY id`, ms(from), ms(to))
 	if err != nil {
 		return err
@@ -71,14 +75,15 @@ func (q *Q) ReportIncidents(ctx context.Context, from, to time.Time, fn func(*Re
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			r    ReportIncident
-			at   int64
-			area sql.NullInt64
+			r     ReportIncident
+			at    int64
+			area  sql.NullInt64
+			first sql.NullInt64
 		)
-		if err := rows.Scan(&r.ID, &at, &r.Disposition, &r.Category, &area, &r.Repeat); err != nil {
+		if err := rows.Scan(&r.ID, &at, &r.Disposition, &r.Category, &area, &r.Repeat, &first); err != nil {
 			return err
 		}
-		r.ReceivedAt, r.AreaID = fromMS(at), area.Int64
+		r.ReceivedAt, r.AreaID, r.FirstDispatch = fromMS(at), area.Int64, fromNullMS(first)
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -122,7 +127,7 @@ func splitCols(cols string) []string {
 func (q *Q) ReportFacts(ctx context.Context, from, to time.Time, unitID int64) ([]*ReportOrder, error) {
 	query := `SELECT o.id, o.incident_id, o.unit_id, o.state, o.dispatched_at, o.signed_at, o.feedback_at, o.closed_at,
 		o.solved, o.satisfaction, o.returns, o.reopens, o.sign_due, o.feedback_due, o.close_due, o.complaint,
-		i.category, i.area_id
+		i.category, i.area_id, o.arrived_at, o.arrive_due, o.partner, i.received_at
 		FROM orders o JOIN incidents i ON i.id = o.incident_id
 		WHERE o.dispatched_at >= ? AND o.dispatched_at < ?`
 	args := []any{ms(from), ms(to)}
@@ -147,11 +152,15 @@ func (q *Q) ReportFacts(ctx context.Context, from, to time.Time, unitID int64) (
 			sat                            string
 			signDue, feedbackDue, closeDue sql.NullInt64
 			area                           sql.NullInt64
+			arrived, arriveDue             sql.NullInt64
+			recv                           int64
 		)
 		if err := rows.Scan(&o.ID, &o.IncidentID, &o.UnitID, &o.State, &dispatched, &signed, &feedback, &closed,
-			&solved, &sat, &o.Returns, &o.Reopens, &signDue, &feedbackDue, &closeDue, &o.Complaint, &r.Category, &area); err != nil {
+			&solved, &sat, &o.Returns, &o.Reopens, &signDue, &feedbackDue, &closeDue, &o.Complaint, &r.Category, &area,
+			&arrived, &arriveDue, &o.Partner, &recv); err != nil {
 			return nil, mapErr(err)
 		}
+		o.ArrivedAt, o.ArriveDue, r.ReceivedAt = fromNullMS(arrived), fromNullMS(arriveDue), fromMS(recv)
 		o.DispatchedAt = fromMS(dispatched)
 		o.SignedAt, o.FeedbackAt, o.ClosedAt = fromNullMS(signed), fromNullMS(feedback), fromNullMS(closed)
 		if solved.Valid {

@@ -122,24 +122,25 @@ func (q *Q) ClaimTimer(ctx context.Context, id int64, now time.Time) (bool, erro
 
 // CreateNotice stores a notice and sets its ID.
 func (q *Q) CreateNotice(ctx context.Context, n *fenliu.Notice) error {
-	return mapErr(q.row(ctx, `INSERT INTO notices (kind, stage, order_id, incident_id, unit_id, text, created_by, created_at, due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(n.Kind), string(n.Stage), nullID(n.OrderID), nullID(n.IncidentID), n.UnitID,
+	return mapErr(q.row(ctx, `INSERT INTO notices (kind, stage, order_id, incident_id, unit_id, to_role, text, created_by, created_at, due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(n.Kind), string(n.Stage), nullID(n.OrderID), nullID(n.IncidentID), nullID(n.UnitID), string(n.ToRole),
 		n.Text, n.CreatedBy, ms(n.CreatedAt), msPtr(n.DueAt)).Scan(&n.ID))
 }
 
-const noticeCols = `id, kind, stage, order_id, incident_id, unit_id, text, created_by, created_at, due_at, reply, replied_by, replied_at`
+const noticeCols = `id, kind, stage, order_id, incident_id, unit_id, to_role, text, created_by, created_at, due_at, reply, replied_by, replied_at`
 
 func scanNotice(s scanner) (*fenliu.Notice, error) {
 	var (
 		n              fenliu.Notice
 		order, inc, by sql.NullInt64
+		unit           sql.NullInt64
 		created        int64
 		due, repliedAt sql.NullInt64
 	)
-	if err := s.Scan(&n.ID, &n.Kind, &n.Stage, &order, &inc, &n.UnitID, &n.Text, &n.CreatedBy, &created, &due, &n.Reply, &by, &repliedAt); err != nil {
+	if err := s.Scan(&n.ID, &n.Kind, &n.Stage, &order, &inc, &unit, &n.ToRole, &n.Text, &n.CreatedBy, &created, &due, &n.Reply, &by, &repliedAt); err != nil {
 		return nil, err
 	}
-	n.OrderID, n.IncidentID, n.RepliedBy = order.Int64, inc.Int64, by.Int64
+	n.OrderID, n.IncidentID, n.RepliedBy, n.UnitID = order.Int64, inc.Int64, by.Int64, unit.Int64
 	n.CreatedAt, n.DueAt, n.RepliedAt = fromMS(created), fromNullMS(due), fromNullMS(repliedAt)
 	return &n, nil
 }
@@ -160,6 +161,9 @@ func (q *Q) Notices(ctx context.Context, f fenliu.NoticeFilter) ([]*fenliu.Notic
 	if f.UnitID != 0 {
 		query += ` AND unit_id = ?`
 		args = append(args, f.UnitID)
+	} else if f.ToRole != "" {
+		query += ` AND unit_id IS NULL AND to_role = ?`
+		args = append(args, string(f.ToRole))
 	}
 	if f.OrderID != 0 {
 		query += ` AND order_id = ?`
