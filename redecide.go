@@ -11,11 +11,11 @@ type Reassign struct {
 }
 
 // Redecision is what a changed decision does to an incident's orders: the
-// open ones whose unit the new decision keeps are re-timed to the new
-// category's limits; the others are re-routed to the units it adds, lead to
-// lead and assisting to assisting; any left over are cancelled; units it
-// adds beyond them get new orders. Orders already fed back, closed or
-// ended stay as they are.
+// open ones whose unit the new decision keeps in the same role are re-timed
+// to the new category's limits; the others are re-routed to the units it
+// adds, lead to lead and assisting to assisting; any left over are
+// cancelled; units it adds beyond them get new orders. Orders already fed
+// back, closed or ended stay as they are.
 type Redecision struct {
 	Retime  []*Order
 	Reroute []Reassign
@@ -42,14 +42,14 @@ func PlanRedecision(orders []*Order, want []OrderSpec) Redecision {
 	used := map[int64]bool{}
 	var rest []OrderSpec
 	for _, w := range want {
-		if o := byUnit[w.UnitID]; o != nil {
+		if o := byUnit[w.UnitID]; o != nil && (o.Role == w.Role || !o.Changeable()) {
 			used[o.ID] = true
 			if o.Changeable() {
 				r.Retime = append(r.Retime, o)
 			}
 			continue
 		}
-		rest = append(rest, w)
+		rest = append(rest, w) // a new unit, or the same unit in another role
 	}
 	for _, o := range orders {
 		if o.Changeable() && !used[o.ID] {

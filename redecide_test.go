@@ -46,6 +46,8 @@ func TestPlanRedecision(t *testing.T) {
 			[]OrderSpec{spec(30, lead)}, "add:30/lead"},
 		{"ended orders are not counted", []*Order{o(1, 10, lead, StateRerouted), o(2, 11, lead, StateReturned)},
 			[]OrderSpec{spec(10, lead)}, "reroute:2→10"},
+		{"same unit, now assisting: the lead goes to the new lead, the unit assists anew", []*Order{o(1, 10, lead, StateSigned)},
+			[]OrderSpec{spec(30, lead), spec(10, assist)}, "reroute:1→30 add:10/assist"},
 		{"redirect: nothing wanted, all open cancelled", []*Order{o(1, 10, lead, StateSigned), o(2, 20, assist, StateFedBack)},
 			nil, "cancel:1"},
 	} {

@@ -140,14 +140,10 @@ func WarnAt(from, due time.Time) time.Time {
 	return from.Add(time.Duration(float64(due.Sub(from)) * WarnShare))
 }
 
-// stageStart is when stage s's limit started: the callback's at closing,
-// every other when the limits were set.
-func (o *Order) stageStart(s Stage) time.Time {
-	if s == StageCallback && o.ClosedAt != nil {
-		return *o.ClosedAt
-	}
-	return o.LimitsStart()
-}
+// stageStart is when stage s's limit started: when the limits were last
+// set — for the callback, when the incident's work was done (the only limit
+// that runs then).
+func (o *Order) stageStart(s Stage) time.Time { return o.LimitsStart() }
 
 // Watch returns when the order next draws a warning and when it is next
 // overdue, over every limit running in its state — the one definition of

@@ -68,6 +68,9 @@ type Options struct {
 	OnNotice func(*fenliu.Notice)
 	// Route replaces routing over the directory (tests).
 	Route Router
+	// OnSchedule, if set, is told after each pass of the scheduler how many
+	// timers fired and how long it will sleep (metrics, tests).
+	OnSchedule func(fired int, sleep time.Duration)
 	// Log receives what the app cannot return to a caller (a routing
 	// failure at intake, a catalogue the engine cannot be built for).
 	Log *slog.Logger

@@ -217,7 +217,7 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 				return err
 			}
 		case action == fenliu.ActVerify:
-			if err := a.callbackDue(ctx, q, o, s); err != nil {
+			if err := a.callbackDue(ctx, q, o, s, now); err != nil {
 				return err
 			}
 		}
@@ -272,9 +272,9 @@ func (a *App) retime(ctx context.Context, q *store.Q, o *fenliu.Order, s setting
 }
 
 // callbackDue starts the callback's limit once an incident's work is done
-// (fenliu.CallbackOrders): on o (being closed now, written by the caller)
-// or on the incident's order that the call is made on.
-func (a *App) callbackDue(ctx context.Context, q *store.Q, o *fenliu.Order, s settingValues) error {
+// (fenliu.CallbackOrders), from now: on o (being closed now, written by the
+// caller) or on the incident's order that the call is made on.
+func (a *App) callbackDue(ctx context.Context, q *store.Q, o *fenliu.Order, s settingValues, now time.Time) error {
 	orders, err := q.OrdersOfIncident(ctx, o.IncidentID)
 	if err != nil {
 		return err
@@ -289,8 +289,8 @@ func (a *App) callbackDue(ctx context.Context, q *store.Q, o *fenliu.Order, s se
 		if rep.CallbackDue != nil || rep.ClosedAt == nil {
 			continue
 		}
-		due := rep.ClosedAt.Add(limit)
-		rep.CallbackDue = &due
+		due := now.Add(limit)
+		rep.CallbackDue, rep.LimitsFrom = &due, now // the callback's limit runs from now
 		if rep == o {
 			continue // written with the action
 		}

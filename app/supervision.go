@@ -246,7 +246,8 @@ func (a *App) wakeScheduler() {
 func (a *App) RunScheduler(ctx context.Context, interval time.Duration) {
 	lastBulletins, lastRollups := time.Time{}, time.Time{}
 	for {
-		if _, err := a.FireDue(ctx, a.now()); err != nil && ctx.Err() == nil {
+		fired, err := a.FireDue(ctx, a.now())
+		if err != nil && ctx.Err() == nil {
 			a.log.Error("scheduler: firing timers", "err", err)
 		}
 		if a.now().Sub(lastBulletins) > 10*time.Minute {
@@ -269,8 +270,11 @@ func (a *App) RunScheduler(ctx context.Context, interval time.Duration) {
 		} else if err != nil && ctx.Err() == nil {
 			a.log.Error("scheduler: next timer", "err", err)
 		}
-		if wait < 100*time.Millisecond {
-			wait = 100 * time.Millisecond
+		if wait < 10*time.Millisecond {
+			wait = 10 * time.Millisecond
+		}
+		if a.opts.OnSchedule != nil {
+			a.opts.OnSchedule(fired, wait)
 		}
 		t := time.NewTimer(wait)
 		select {
