@@ -45,7 +45,7 @@ func newCityWorld(t *testing.T, db *store.DB) *cityWorld {
 		staff: map[string]*fenliu.User{}, role: map[fenliu.Role]*fenliu.User{}, answer: map[string]fenliu.Triage{}}
 	w.opts = app.Options{Now: func() time.Time { return w.clock },
 		OnNotice: func(n *fenliu.Notice) { w.mu.Lock(); w.sent = append(w.sent, n); w.mu.Unlock() },
-		Triage: classifier(func(text string) fenliu.Triage { return w.answer[text] })}
+		Triage:   classifier(func(text string) fenliu.Triage { return w.answer[text] })}
 	w.a = app.New(db, w.opts)
 	w.admin = &fenliu.User{Username: "admin", DisplayName: "管理员", Role: fenliu.RoleAdmin}
 	must(t, w.a.Bootstrap(ctx, w.admin, ""))
