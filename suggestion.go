@@ -102,19 +102,21 @@ func OrdersFor(r *Route) []OrderSpec {
 	if r == nil {
 		return nil
 	}
-	return specs(r.Assignments, func(a Assignment) bool { return !a.Suggested })
+	return specs(r.Assignments, func(a Assignment) bool { return !a.Suggested }, true)
 }
 
-// SuggestedOrders are the orders the desk dispatches with one click on a
-// desk_first or duty_room route: the suggested units, lead first.
+// SuggestedOrders are the orders the desk dispatches with one click: on a
+// desk_first or duty_room route the suggested units, lead first; on a
+// direct one the off-duty units whose orders the desk or duty room holds,
+// in the role each would have had.
 func SuggestedOrders(r *Route) []OrderSpec {
 	if r == nil {
 		return nil
 	}
-	return specs(r.Assignments, func(a Assignment) bool { return a.Suggested })
+	return specs(r.Assignments, func(a Assignment) bool { return a.Suggested }, false)
 }
 
-func specs(as []Assignment, keep func(Assignment) bool) []OrderSpec {
+func specs(as []Assignment, keep func(Assignment) bool, needLead bool) []OrderSpec {
 	var out []OrderSpec
 	seen := map[int64]bool{}
 	lead := false
@@ -132,8 +134,71 @@ func specs(as []Assignment, keep func(Assignment) bool) []OrderSpec {
 		}
 		out = append(out, OrderSpec{UnitID: a.UnitID, Role: role})
 	}
-	if !lead && len(out) > 0 {
+	if needLead && !lead && len(out) > 0 {
 		out[0].Role = OrderLead
 	}
 	return out
+}
+
+// PassOn is what the desk's one click ("dispatch as suggested") does with
+// an incident's suggestions: each open order the desk or duty room holds
+// is handed to the suggested unit of its role, and suggested units left
+// over get new orders — but only while a hub still holds an order, and
+// never for a unit that already has an open order on the incident.
+type PassOn struct {
+	Hand []Handover
+	New  []OrderSpec
+}
+
+// Handover is one hub order handed on to a suggested unit.
+type Handover struct {
+	Order *Order
+	To    OrderSpec
+}
+
+// Empty: nothing to pass on.
+func (p PassOn) Empty() bool { return len(p.Hand) == 0 && len(p.New) == 0 }
+
+// PlanPassOn plans the pass-on of a route's suggestions, given the
+// incident's orders and the hub units (the linkage desk, the duty room).
+func PlanPassOn(r *Route, orders []*Order, hubs ...int64) PassOn {
+	var p PassOn
+	isHub := map[int64]bool{}
+	for _, h := range hubs {
+		if h != 0 {
+			isHub[h] = true
+		}
+	}
+	open := map[int64]bool{} // units with an open order
+	var held []*Order        // hub orders still waiting to be signed for
+	for _, o := range orders {
+		if !o.State.Open() {
+			continue
+		}
+		open[o.UnitID] = true
+		if isHub[o.UnitID] && o.State.In(StatesAwaitingSign) {
+			held = append(held, o)
+		}
+	}
+	if len(held) == 0 {
+		return p
+	}
+	used := map[int64]bool{}
+	for _, sp := range SuggestedOrders(r) {
+		if open[sp.UnitID] {
+			continue
+		}
+		handed := false
+		for _, o := range held {
+			if !used[o.ID] && o.Role == sp.Role {
+				used[o.ID], handed = true, true
+				p.Hand = append(p.Hand, Handover{o, sp})
+				break
+			}
+		}
+		if !handed {
+			p.New = append(p.New, sp)
+		}
+	}
+	return p
 }

@@ -126,10 +126,6 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 		return stored, created, err
 	}
 	inc = stored
-	if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, At: inc.CreatedAt, ActorID: actor.ID, Kind: fenliu.EvIntake,
-		Data: map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef}, Attachments: inc.Attachments}); err != nil {
-		return nil, false, err
-	}
 	// A repeat call (重复报警): the domain's criteria, within the window.
 	if a.opts.RepeatWindow > 0 {
 		prev, err := q.RecentIncident(ctx, fenliu.RepeatKeys(inc, inc.Category), inc.ReceivedAt.Add(-a.opts.RepeatWindow), inc.ReceivedAt.Add(time.Second), inc.ID)
@@ -142,6 +138,14 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 				return nil, false, err
 			}
 		}
+	}
+	data := map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef, "received_at": inc.ReceivedAt.UnixMilli()}
+	if inc.RepeatOf != 0 {
+		data["repeat_of"] = inc.RepeatOf
+	}
+	if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, At: inc.CreatedAt, ActorID: actor.ID, Kind: fenliu.EvIntake,
+		Data: data, Attachments: inc.Attachments}); err != nil {
+		return nil, false, err
 	}
 	return inc, true, nil
 }

@@ -80,7 +80,7 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 		}
 		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, OrderID: o.ID, At: now, ActorID: actor.ID,
 			Kind: fenliu.EvDispatch, ToState: fenliu.StateDispatched, Note: note,
-			Data: dispatchData(spec, inc)}); err != nil {
+			Data: dispatchData(spec, inc, o)}); err != nil {
 			return nil, err
 		}
 		out = append(out, o)
@@ -88,10 +88,24 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 	return out, nil
 }
 
-func dispatchData(spec fenliu.OrderSpec, inc *fenliu.Incident) map[string]any {
+func dispatchData(spec fenliu.OrderSpec, inc *fenliu.Incident, o *fenliu.Order) map[string]any {
 	d := map[string]any{"unit_id": spec.UnitID, "role": string(spec.Role)}
 	if spec.Partner {
 		d["partner"] = inc.GreenChannel
+	}
+	return withDues(d, o)
+}
+
+// withDues adds an order's deadlines to an event's data (unix ms), so the
+// record says which limits were set (全程留痕).
+func withDues(d map[string]any, o *fenliu.Order) map[string]any {
+	if d == nil {
+		d = map[string]any{}
+	}
+	for k, t := range map[string]*time.Time{"sign_due": o.SignDue, "arrive_due": o.ArriveDue, "feedback_due": o.FeedbackDue, "close_due": o.CloseDue} {
+		if t != nil {
+			d[k] = t.UnixMilli()
+		}
 	}
 	return d
 }
@@ -121,6 +135,11 @@ func (a *App) partnerSpecs(ctx context.Context, q *store.Q, inc *fenliu.Incident
 		}
 	}
 	for _, sp := range specs {
+		have[sp.UnitID] = true
+	}
+	// A partner routing already found, whose order the desk or duty room
+	// holds to pass on, is not given a second one.
+	for _, sp := range fenliu.SuggestedOrders(routeOf(inc)) {
 		have[sp.UnitID] = true
 	}
 	r := a.route(ctx, RouteRequest{Category: inc.Category, Units: g.Partners, AreaID: inc.AreaID, At: a.now(), Direct: true})
@@ -225,6 +244,9 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 			return err
 		}
 		ev.ActorID = actor.ID
+		if o.State == fenliu.StateReopened || action == fenliu.ActReject {
+			ev.Data = withDues(ev.Data, o) // the fresh limits
+		}
 		if err := q.InsertEvent(ctx, ev); err != nil {
 			return err
 		}
@@ -342,6 +364,7 @@ func (a *App) callbackAll(ctx context.Context, q *store.Q, actor *fenliu.User, c
 			if err := a.retime(ctx, q, o, s, now, false); err != nil {
 				return nil, err
 			}
+			e.Data = withDues(e.Data, o)
 		}
 		if err := q.UpdateOrder(ctx, o, prev); err != nil {
 			return nil, err
@@ -411,7 +434,7 @@ func (a *App) rerouteTx(ctx context.Context, q *store.Q, actor *fenliu.User, o *
 	}
 	if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: o.IncidentID, OrderID: next.ID, At: now, ActorID: actor.ID,
 		Kind: fenliu.EvDispatch, ToState: fenliu.StateDispatched, Note: note,
-		Data: map[string]any{"unit_id": unitID, "role": string(next.Role), "from_order": o.ID}}); err != nil {
+		Data: withDues(map[string]any{"unit_id": unitID, "role": string(next.Role), "from_order": o.ID}, next)}); err != nil {
 		return nil, nil, err
 	}
 	ns, err := a.armAndEscalate(ctx, q, next, now)

@@ -49,9 +49,9 @@ func (a *App) redecide(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 		if err := q.UpdateOrder(ctx, o, prev); err != nil {
 			return nil, err
 		}
-		old["category"] = inc.Category
+		data := withDues(map[string]any{"category": inc.Category, "previous": old}, o)
 		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, OrderID: o.ID, At: now, ActorID: actor.ID, Kind: fenliu.EvRetime,
-			FromState: o.State, ToState: o.State, Note: note, Data: old}); err != nil {
+			FromState: o.State, ToState: o.State, Note: note, Data: data}); err != nil {
 			return nil, err
 		}
 		ns, err := a.armAndEscalate(ctx, q, o, now)

@@ -101,7 +101,7 @@ func (a *App) routeFromDB(ctx context.Context, req RouteRequest) (*fenliu.Route,
 		return nil, err
 	}
 	out := &fenliu.Route{Mode: string(d.Mode)}
-	for _, as := range d.Assignments {
+	for _, as := range append(d.Assignments, d.PassOn...) {
 		var zh, en []string
 		for _, r := range as.Reasons {
 			zh, en = append(zh, r.ZH), append(en, r.EN)

@@ -192,20 +192,26 @@ func (a *App) DispatchSuggested(ctx context.Context, actor *fenliu.User, inciden
 		if note == "" {
 			note = "按建议派单 / dispatched as suggested"
 		}
-		// The hub's open lead order is handed on to the suggested lead.
-		for _, o := range orders {
-			if o.Role == fenliu.OrderLead && o.State.Open() && !o.State.In(fenliu.StatesAwaitingVerify) {
-				next, ns, err := a.rerouteTx(ctx, q, actor, o, fenliu.ActReroute, specs[0].UnitID, note)
-				if err != nil {
-					return err
-				}
-				notices = append(notices, ns...)
-				out = append(out, next)
-				specs = specs[1:]
-				break
-			}
+		st, err := settingsOf(ctx, q)
+		if err != nil {
+			return err
 		}
-		more, err := a.dispatchTx(ctx, q, actor, inc, specs, note)
+		plan := fenliu.PlanPassOn(routeOf(inc), orders, st.int(SettingDeskUnit), st.int(SettingDutyRoomUnit))
+		if plan.Empty() {
+			return &fenliu.Error{Code: fenliu.EConflict, ZH: "该警情已按建议派出，没有待转派的工单", EN: "the incident's suggestions are all dispatched already; nothing to pass on"}
+		}
+		for _, h := range plan.Hand {
+			next, ns, err := a.rerouteTx(ctx, q, actor, h.Order, fenliu.ActReroute, h.To.UnitID, note)
+			if err != nil {
+				return err
+			}
+			notices = append(notices, ns...)
+			out = append(out, next)
+		}
+		if len(plan.New) == 0 {
+			return nil
+		}
+		more, err := a.dispatchTx(ctx, q, actor, inc, plan.New, note)
 		out = append(out, more...)
 		return err
 	})

@@ -279,11 +279,29 @@ func (a *App) Inbox(ctx context.Context, actor *fenliu.User, unitID int64) (*Inb
 	if !fenliu.SeesAllUnits(actor) {
 		unitID = actor.UnitID
 	}
-	f := fenliu.OrderFilter{Limit: 200, UnitID: unitID, WithEscalated: unitID != 0}
-	orders, err := a.Orders(ctx, actor, f)
+	// Every open order (however old: the most overdue must not drop off),
+	// then the 30 latest others.
+	var open []fenliu.OrderState
+	for _, st := range fenliu.OrderStates {
+		if st.Open() {
+			open = append(open, st)
+		}
+	}
+	orders, err := a.Orders(ctx, actor, fenliu.OrderFilter{Limit: fenliu.MaxPage, UnitID: unitID, WithEscalated: unitID != 0, States: open})
 	if err != nil {
 		return nil, err
 	}
+	var ended []fenliu.OrderState
+	for _, st := range fenliu.OrderStates {
+		if !st.Open() {
+			ended = append(ended, st)
+		}
+	}
+	recent, err := a.Orders(ctx, actor, fenliu.OrderFilter{Limit: 30, UnitID: unitID, States: ended})
+	if err != nil {
+		return nil, err
+	}
+	orders = append(orders, recent...)
 	var todo, doing, done, escalated []*fenliu.Order
 	for _, o := range orders {
 		if unitID != 0 && o.UnitID != unitID {
@@ -429,7 +447,10 @@ type DeskQueue struct {
 	Undecided    []*fenliu.Incident
 	Undispatched []*fenliu.Incident
 	Returned     []OrderRow
-	Units        []*fenliu.Unit
+	// ToPassOn are orders routing gave the desk or the duty room (desk_first,
+	// duty_room), to pass on to the units it suggested (DispatchSuggested).
+	ToPassOn []OrderRow
+	Units    []*fenliu.Unit
 }
 
 // DeskQueue reads the linkage desk's queue.
@@ -450,6 +471,36 @@ func (a *App) DeskQueue(ctx context.Context, actor *fenliu.User) (*DeskQueue, er
 		return nil, err
 	}
 	if q.Returned, err = a.rows(ctx, returned); err != nil {
+		return nil, err
+	}
+	s, err := a.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pass []*fenliu.Order
+	for _, hub := range []int64{s.int(SettingDeskUnit), s.int(SettingDutyRoomUnit)} {
+		if hub == 0 {
+			continue
+		}
+		os, err := a.db.Orders(ctx, fenliu.OrderFilter{UnitID: hub, States: fenliu.StatesAwaitingSign, Limit: fenliu.MaxPage})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range os {
+			inc, err := a.db.Incident(ctx, o.IncidentID)
+			if err != nil {
+				return nil, err
+			}
+			orders, err := a.db.OrdersOfIncident(ctx, o.IncidentID)
+			if err != nil {
+				return nil, err
+			}
+			if plan := fenliu.PlanPassOn(routeOf(inc), orders, s.int(SettingDeskUnit), s.int(SettingDutyRoomUnit)); !plan.Empty() {
+				pass = append(pass, o)
+			}
+		}
+	}
+	if q.ToPassOn, err = a.rows(ctx, pass); err != nil {
 		return nil, err
 	}
 	if q.Units, err = a.db.Units(ctx); err != nil {
@@ -507,4 +558,17 @@ func (a *App) VerificationQueue(ctx context.Context, actor *fenliu.User) ([]Orde
 		return fi.Before(*fj)
 	})
 	return a.rows(ctx, orders)
+}
+
+// Record reads the whole record in order: up to n events after the event
+// id after (0: from the start). For those who audit it: supervisors,
+// leaders and admins.
+func (a *App) Record(ctx context.Context, actor *fenliu.User, after int64, n int) ([]*fenliu.Event, error) {
+	if err := fenliu.CanSupervise(actor); err != nil {
+		return nil, err
+	}
+	if n <= 0 || n > 10000 {
+		n = 1000
+	}
+	return a.db.EventsAfter(ctx, after, n)
 }

@@ -154,6 +154,8 @@ var messages = map[string][2]string{
 	"linkage.dispatch":     {"派单", "Dispatch"},
 	"linkage.lead":         {"主办单位", "Lead unit"},
 	"linkage.returned":     {"单位退回，待改派", "Returned by units, to re-route"},
+	"linkage.topasson":     {"待转派：按建议派给承办单位", "To pass on to the suggested units"},
+	"linkage.passon":       {"按建议派单", "Dispatch as suggested"},
 	"linkage.todispatch":   {"待派单", "To dispatch"},
 	"linkage.undecided":    {"待定性（12345、网格、群众上报）", "To decide (12345, grid, citizens)"},
 	"report.address":       {"地点", "Where"},

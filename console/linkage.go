@@ -33,7 +33,7 @@ func (s *Server) linkage(w http.ResponseWriter, r *http.Request, sess *session) 
 	for _, in := range q.Undecided {
 		undecided = append(undecided, queueItem{In: in})
 	}
-	p.Data = map[string]any{"Undecided": undecided, "Undispatched": items, "Returned": withPage(p, q.Returned), "Units": q.Units}
+	p.Data = map[string]any{"Undecided": undecided, "Undispatched": items, "Returned": withPage(p, q.Returned), "ToPassOn": withPage(p, q.ToPassOn), "Units": q.Units}
 	if r.URL.Query().Get("part") == "queue" {
 		s.fragment(w, http.StatusOK, "linkage", "queue", p)
 		return

@@ -132,6 +132,10 @@ type Assignment struct {
 type Decision struct {
 	Mode        Mode         `json:"mode"`
 	Assignments []Assignment `json:"assignments"`
+	// PassOn are units found off duty whose orders went to the linkage desk
+	// or the duty room instead: to pass on to them when they are on duty
+	// (the desk's one click, as for desk_first's suggestions).
+	PassOn []Assignment `json:"pass_on,omitempty"`
 }
 
 // Prepare indexes the city; call it once after filling the slices (Route
@@ -422,6 +426,7 @@ func Route(c *City, req Request) (Decision, error) {
 		return d, err
 	}
 	seen := map[int64]int{} // unit → index in assignments
+	var later []Assignment  // off-duty units the desk or duty room passes the order on to
 	for i, t := range req.UnitTypes {
 		role := fenliu.OrderAssist
 		if i == 0 {
@@ -442,8 +447,22 @@ func Route(c *City, req Request) (Decision, error) {
 			}
 			if !on {
 				if fb, fr, ok := c.fallback(u, req.At); ok {
-					id = fb
-					reasons = append(reasons, fr)
+					toHub := fb == c.Config.LinkageDeskUnitID || fb == c.Config.DutyRoomUnitID
+					if toHub && (mode == ModeDeskFirst || mode == ModeDutyRoom) {
+						// The desk or duty room holds every order in these modes
+						// anyway: the unit stays its suggestion, passed on to it
+						// once it is on duty.
+						reasons = append(reasons, Reason{ReasonOffDuty, fmt.Sprintf("%s 上岗后转派", u.Name), fmt.Sprintf("to pass on to %s when on duty", u.Name)})
+					} else if toHub {
+						// The desk or duty room holds it, to pass on to the unit
+						// routing found once it is on duty.
+						later = append(later, Assignment{UnitID: u.ID, UnitType: t, Role: role, Suggested: true,
+							Reasons: []Reason{{ReasonOffDuty, fmt.Sprintf("%s 上岗后转派", u.Name), fmt.Sprintf("to pass on to %s when on duty", u.Name)}}})
+					}
+					if !toHub || mode == ModeDirect || mode == ModeBoth {
+						id = fb
+						reasons = append(reasons, fr)
+					}
 				}
 			}
 		}
@@ -454,6 +473,9 @@ func Route(c *City, req Request) (Decision, error) {
 		}
 		seen[id] = len(d.Assignments)
 		d.Assignments = append(d.Assignments, Assignment{UnitID: id, UnitType: t, Role: role, Reasons: reasons})
+	}
+	if mode == ModeDirect || mode == ModeBoth {
+		d.PassOn = later
 	}
 	switch mode {
 	case ModeDeskFirst, ModeDutyRoom:

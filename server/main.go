@@ -230,6 +230,9 @@ func OpenDB(ctx context.Context, dsn string) (*store.DB, error) {
 	return db, nil
 }
 
+// IsPostgres: the DSN names a PostgreSQL database (else a SQLite file).
+func IsPostgres(dsn string) bool { return store.IsPostgres(dsn) }
+
 // NewLogger returns the server's logger: text or JSON lines on w.
 func NewLogger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {

@@ -30,8 +30,19 @@ func (q *Q) InsertEvent(ctx context.Context, e *fenliu.Event) error {
 
 // Events returns an incident's whole record, oldest first.
 func (q *Q) Events(ctx context.Context, incidentID int64) ([]*fenliu.Event, error) {
-	rows, err := q.query(ctx, `SELECT id, incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments
+	return q.events(ctx, `SELECT id, incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments
 		FROM events WHERE incident_id = ? ORDER BY id`, incidentID)
+}
+
+// EventsAfter returns up to n events of the whole record with ids above
+// after, in order.
+func (q *Q) EventsAfter(ctx context.Context, after int64, n int) ([]*fenliu.Event, error) {
+	return q.events(ctx, `SELECT id, incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments
+		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, n)
+}
+
+func (q *Q) events(ctx context.Context, query string, args ...any) ([]*fenliu.Event, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
