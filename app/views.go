@@ -470,6 +470,9 @@ func (a *App) DeskQueue(ctx context.Context, actor *fenliu.User) (*DeskQueue, er
 	if err != nil {
 		return nil, err
 	}
+	if faultDropReturned {
+		returned = nil
+	}
 	if q.Returned, err = a.rows(ctx, returned); err != nil {
 		return nil, err
 	}
