@@ -93,6 +93,7 @@ type shared struct {
 	catalog    *catalog.Catalog // the active matter catalogue
 	classifier Classifier
 	cities     cityCache // the routing data, kept while it is unchanged
+	dirNames   namesCache
 	wake       chan struct{}
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -43,20 +44,10 @@ type Names struct {
 }
 
 func (a *App) nameMaps(ctx context.Context, users bool) (*Names, error) {
-	n := &Names{Units: map[int64]string{}, Users: map[int64]string{}, Areas: map[int64]string{}}
-	units, err := a.db.Units(ctx)
-	if err != nil {
+	n := &Names{Users: map[int64]string{}}
+	var err error
+	if n.Units, n.Areas, err = a.directoryNames(ctx); err != nil {
 		return nil, err
-	}
-	for _, u := range units {
-		n.Units[u.ID] = u.Name
-	}
-	areas, err := a.db.Areas(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, ar := range areas {
-		n.Areas[ar.ID] = ar.Name
 	}
 	if users {
 		all, err := a.db.Users(ctx)
@@ -68,6 +59,47 @@ func (a *App) nameMaps(ctx context.Context, users bool) (*Names, error) {
 		}
 	}
 	return n, nil
+}
+
+// namesCache keeps the units' and areas' names while the directory version
+// (any server's change to areas or units) stays the same: every list screen
+// names them, and reading the directory for each was most of an inbox read.
+type namesCache struct {
+	mu      sync.Mutex
+	version string
+	units   map[int64]string
+	areas   map[int64]string
+}
+
+// directoryNames returns the unit and area names, which callers must not change.
+func (a *App) directoryNames(ctx context.Context) (units, areas map[int64]string, err error) {
+	v, err := a.db.DirectoryVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	nc := &a.dirNames
+	nc.mu.Lock()
+	defer nc.mu.Unlock()
+	if nc.units != nil && nc.version == v {
+		return nc.units, nc.areas, nil
+	}
+	us, err := a.db.Units(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ars, err := a.db.Areas(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	units, areas = make(map[int64]string, len(us)), make(map[int64]string, len(ars))
+	for _, u := range us {
+		units[u.ID] = u.Name
+	}
+	for _, ar := range ars {
+		areas[ar.ID] = ar.Name
+	}
+	nc.version, nc.units, nc.areas = v, units, areas
+	return units, areas, nil
 }
 
 // IncidentView is an incident with its orders and its whole record.

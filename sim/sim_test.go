@@ -15,8 +15,8 @@ import (
 // invariant holds every simulated hour.
 func TestCityHoldsTogether(t *testing.T) {
 	days, calls := 3, 150
-	if testing.Short() {
-		days, calls = 2, 80
+	if testing.Short() || raceBuild {
+		days, calls = 2, 60
 	}
 	storetest.EachDSN(t, func(t *testing.T, dsn string) {
 		var out bytes.Buffer
