@@ -302,8 +302,6 @@ func findCues(t *text) []Cue {
 	return out
 }
 
-
-
 func pastClaim(rs []rune) bool {
 	for i := range rs {
 		for _, w := range pastWords {
@@ -314,7 +312,6 @@ func pastClaim(rs []rune) bool {
 	}
 	return false
 }
-
 
 func mentionsAnimal(rs []rune) bool {
 	for i := range rs {
@@ -345,7 +342,6 @@ func (c Cue) active() bool { return c.Strong && !c.Negated && !c.Hypo }
 func (c Cue) leaning() bool { return !c.Negated }
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
-
 
 func onRoad(rs []rune) bool {
 	for i := range rs {
