@@ -284,12 +284,19 @@ func findCues(t *text) []Cue {
 			}
 		}
 	}
-	// a past injury in a claim (工伤认定, 医疗纠纷, 已经出院) is no emergency now
+	// a past injury in a claim (工伤认定, 医疗纠纷, 已经出院) is no emergency
+	// now — unless the cue's own sentence says it is happening again (今天又)
+	// and its own clause does not name the past (上次摔伤)
 	if pastClaim(rs) {
+		segs := t.segments()
 		for i := range out {
 			switch out[i].Kind {
 			case CueInjury, CueTraffic, CueFall, CueFraud, CueViolence:
-				out[i].Hypo = true
+				s := segmentOf(segs, out[i].at)
+				a, b := clauseOf(rs, out[i].at, out[i].end)
+				if anyAt(rs[a:b], pastWords) || !anyAt(rs[s[0]:s[1]], presentWords) {
+					out[i].Hypo = true
+				}
 			}
 		}
 	}
@@ -300,6 +307,18 @@ func findCues(t *text) []Cue {
 		}
 	}
 	return out
+}
+
+// clauseOf returns the clause (between separators) around runes [at, end).
+func clauseOf(rs []rune, at, end int) (int, int) {
+	a, b := at, end
+	for a > 0 && rs[a-1] != ' ' {
+		a--
+	}
+	for b < len(rs) && rs[b] != ' ' {
+		b++
+	}
+	return a, b
 }
 
 func pastClaim(rs []rune) bool {

@@ -74,6 +74,11 @@ type text struct {
 	to    []int32 // byte offset in orig where runes[i] ends
 }
 
+// sub returns runes [a, b) of t as a text of their own.
+func (t *text) sub(a, b int) *text {
+	return &text{orig: t.orig, runes: t.runes[a:b], from: t.from[a:b], to: t.to[a:b]}
+}
+
 // span returns the original text behind normalised runes [i, j).
 func (t *text) span(i, j int) string {
 	if i < 0 || j > len(t.runes) || i >= j {

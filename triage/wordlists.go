@@ -1,8 +1,9 @@
 package triage
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -12,14 +13,22 @@ import (
 // start, and refused — the package does not start — when a phrase is
 // listed twice or contradicts another (TestWordLists checks the files).
 
-//go:embed data/cues.tsv
-var cuesTSV string
+//go:embed data/cues.tsv data/words.tsv data/rewrites.tsv data/default.model
+var dataFS embed.FS
 
-//go:embed data/words.tsv
-var wordsTSV string
+var (
+	cuesTSV     = readData("data/cues.tsv")
+	wordsTSV    = readData("data/words.tsv")
+	rewritesTSV = readData("data/rewrites.tsv")
+)
 
-//go:embed data/rewrites.tsv
-var rewritesTSV string
+func readData(name string) string {
+	b, err := fs.ReadFile(dataFS, name)
+	if err != nil {
+		panic("triage: " + err.Error())
+	}
+	return string(b)
+}
 
 // cueEntry is one line of data/cues.tsv; kind "" is an exception.
 type cueEntry struct {
@@ -39,7 +48,7 @@ type wordLists struct {
 
 // wordListNames are the lists data/words.tsv may hold.
 var wordListNames = []string{"negator", "neg_filler", "hypo", "post_hypo", "person", "past", "animal", "road",
-	"da_everyday", "da_next", "da_prev", "da_not_after"}
+	"da_everyday", "da_next", "da_prev", "da_not_after", "child", "elderly", "now", "question", "present", "segment_start"}
 
 // rewritesOnly parses data/rewrites.tsv: Normalize needs it before the
 // cue phrases can be normalised.
