@@ -511,6 +511,11 @@ func (e *Engine) probabilities(scores []float32, probs []float64) float64 {
 // minSegment: a sentence shorter than this (in runes) is not weighed alone.
 const minSegment = 4
 
+// maxSentences: a text of more sentences (a written message, not a call)
+// is not weighed sentence by sentence — with many sentences, one of them
+// alone looks like a police matter by chance too often (docs/triage.md).
+var maxSentences = 3
+
 // safetyInput gathers what the safety policy decides on for features fs
 // of a text with its cues, and sorts the cues into active, leaning and
 // denied ones.
@@ -549,7 +554,7 @@ func (e *Engine) safetyInput(fs []feature, cues []Cue, probs []float64, pPolice 
 // not count.
 func (e *Engine) sentencePolice(t *text, sc *scratch) bool {
 	segs := t.segments()
-	if len(segs) < 2 {
+	if len(segs) < 2 || len(segs) > maxSentences {
 		return false
 	}
 	probs := sc.probs[:len(e.cats)]

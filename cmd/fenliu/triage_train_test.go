@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fenliu/fenliu/demo"
+	"github.com/fenliu/fenliu/store/storetest"
 )
 
 // TestTriageTrainCommand: triage-train learns from a small history and
@@ -88,4 +92,50 @@ func TestClassifyOrder(t *testing.T) {
 			t.Fatalf("answer %d is %s", i, l)
 		}
 	}
+}
+
+// TestTriageTrainFromDatabase: --db learns from the incidents people
+// decided in a database (the demo city's), on SQLite and PostgreSQL.
+func TestTriageTrainFromDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		db, err := openDB(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := newApp(db)
+		if err := a.LoadCatalog(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := demo.Load(ctx, a, time.Now().UTC(), 60, 1); err != nil {
+			t.Fatal(err)
+		}
+		decided, err := a.DecidedIncidents(ctx)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(decided) == 0 {
+			t.Fatal("the demo city has no decided incident")
+		}
+		for _, d := range decided {
+			if d.Text == "" || !d.Disposition.Valid() {
+				t.Fatalf("decided incident %+v", d)
+			}
+		}
+		model := filepath.Join(t.TempDir(), "db.model")
+		var out, errOut bytes.Buffer
+		if err := runTriageTrain(ctx, []string{"--db", dsn, "--out", model, "--force"}, &out, &errOut); err != nil {
+			t.Fatalf("%v\n%s%s", err, out.String(), errOut.String())
+		}
+		if !strings.Contains(errOut.String(), "decided incidents") || !strings.Contains(out.String(), "history lines") {
+			t.Errorf("report:\n%s%s", errOut.String(), out.String())
+		}
+		if _, err := os.Stat(model); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
