@@ -23,6 +23,9 @@ type Triage struct {
 	Review bool   `json:"review,omitempty"`
 	AskZH  string `json:"ask_zh,omitempty"`
 	AskEN  string `json:"ask_en,omitempty"`
+	// DangerProb is the danger model's probability that a person is in danger
+	// or a crime is under way (0..1), whatever the category.
+	DangerProb float64 `json:"danger_prob,omitempty"`
 
 	Words    []string `json:"words,omitempty"`  // the words of the text that decided it, as typed
 	Cues     []string `json:"cues,omitempty"`   // danger cues that count, as typed
@@ -201,4 +204,27 @@ func PlanPassOn(r *Route, orders []*Order, hubs ...int64) PassOn {
 		}
 	}
 	return p
+}
+
+// DecidedIncident is what people decided for an incident, for the triage
+// engine to learn from (fenliu triage-train --db): the text, the final
+// disposition and category, the unit type of the lead order, and the
+// engine's suggestion when the incident was recorded.
+type DecidedIncident struct {
+	ID          int64
+	Text        string
+	Disposition Disposition
+	Category    string
+	LeadUnit    UnitType // "" when no order was dispatched
+	Suggested   *Triage  // nil when the incident was never triaged
+}
+
+// Corrected reports whether people changed the engine's suggestion: another
+// category, or the other side of the police line. Corrections teach the
+// engine most.
+func (d *DecidedIncident) Corrected() bool {
+	if d.Suggested == nil || d.Suggested.Category == "" {
+		return false
+	}
+	return d.Suggested.Category != d.Category || d.Suggested.Disposition.PoliceSide() != d.Disposition.PoliceSide()
 }

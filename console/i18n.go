@@ -138,6 +138,8 @@ var messages = map[string][2]string{
 	"desk.done":            {"已处理：", "Done:"},
 	"desk.earlier":         {"同一来电号码或地址的历史警情", "Earlier calls from this number or address"},
 	"desk.hotline":         {"请引导报警人拨打", "Guide the caller to"},
+	"desk.review":          {"可能涉警，请核实", "Possibly a police matter, please verify"},
+	"desk.ask":             {"请问来电人：", "Ask the caller: "},
 	"desk.name":            {"报警人", "Caller"},
 	"desk.phone":           {"来电号码", "Caller's number"},
 	"desk.police":          {"派警", "Dispatch police"},

@@ -13,7 +13,6 @@ import (
 
 	_ "time/tzdata" // the city's time zone works on machines without tzdata
 
-	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/catalog"
 	"github.com/fenliu/fenliu/console"
@@ -241,27 +240,12 @@ func NewLogger(format string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// Triage builds the triage engine for a catalogue: trained on the project's
-// corpus for that catalogue.
+// Triage builds the triage engine for a catalogue: the built-in model for
+// the built-in catalogue, else one trained on the project's corpus for it.
 func Triage(c *catalog.Catalog) (app.Classifier, error) {
-	train, err := triage.TrainingSet()
+	e, err := triage.ForCatalog(c)
 	if err != nil {
-		return nil, fmt.Errorf("triage corpus: %w", err)
+		return nil, fmt.Errorf("triage: %w", err)
 	}
-	e, err := triage.New(c, train)
-	if err != nil {
-		return nil, err
-	}
-	return engine{e}, nil
-}
-
-// engine adapts the triage engine's answer to the domain's type.
-type engine struct{ e *triage.Engine }
-
-func (e engine) Classify(text string) fenliu.Triage {
-	r := e.e.Classify(text)
-	return fenliu.Triage{Disposition: r.Disposition, Category: r.Category, CategoryZH: r.CategoryZH, CategoryEN: r.CategoryEN,
-		Units: r.Units, Candidates: r.Candidates, Hotline: r.Hotline, Confidence: r.Confidence, Words: r.Reason.Words, Cues: r.Reason.Cues,
-		Denied: r.Reason.Denied, Danger: r.Reason.Danger, Rule: r.Reason.Rule,
-		ReasonZH: r.Reason.ZH, ReasonEN: r.Reason.EN, Script: r.Script, CatalogVersion: r.CatalogVersion, AutoDispatch: r.AutoDispatch}
+	return e, nil
 }

@@ -27,6 +27,9 @@ type Example struct {
 	Category    string             `json:"category,omitempty"`
 	Style       string             `json:"style,omitempty"`
 	Note        string             `json:"note,omitempty"`
+	// Weight counts the example this many times in training (0: once); the
+	// desk's corrections weigh more (history.go).
+	Weight float64 `json:"weight,omitempty"`
 }
 
 // Heldout reports whether the line with this id belongs to the held-out

@@ -23,44 +23,11 @@ import (
 	"github.com/fenliu/fenliu/catalog"
 )
 
-// Result is the engine's answer for one text.
-type Result struct {
-	Disposition fenliu.Disposition `json:"disposition"`
-	Category    string             `json:"category"`
-	CategoryZH  string             `json:"category_zh"`
-	CategoryEN  string             `json:"category_en"`
-	Units       []fenliu.UnitType  `json:"units"` // ranked, lead first; police-side answers include police
-	// Candidates are the lead units of the next likeliest categories, for
-	// the call-taker to pick instead; they are not routed.
-	Candidates     []fenliu.UnitType `json:"candidates,omitempty"`
-	Hotline        string            `json:"hotline"`
-	Confidence     float64           `json:"confidence"` // 0..1
-	Reason         Reason            `json:"reason"`
-	Script         string            `json:"script,omitempty"` // read to a redirected caller
-	AutoDispatch   bool              `json:"auto_dispatch,omitempty"`
-	Alternatives   []Alternative     `json:"alternatives"`
-	CatalogVersion string            `json:"catalog_version"`
-}
-
-// Reason says why: the words of the text that decided it (as the caller
-// said them), the danger cues found, and a sentence for the call-taker.
-type Reason struct {
-	Words  []string `json:"words"`            // deciding keywords / n-grams, as in the text
-	Cues   []string `json:"cues"`             // danger cues that count, as in the text
-	Denied []string `json:"denied,omitempty"` // cues the caller denied (没人受伤) or only feared
-	Danger []string `json:"danger,omitempty"` // kinds of danger found (CueKind codes)
-	Rule   string   `json:"rule"`             // model | danger_cue | police_side_doubt
-	ZH     string   `json:"zh"`
-	EN     string   `json:"en"`
-}
+// Result is the engine's answer for one text: the domain's triage answer.
+type Result = fenliu.Triage
 
 // Alternative is a next-best category with its probability.
-type Alternative struct {
-	Category    string             `json:"category"`
-	NameZH      string             `json:"name_zh"`
-	Disposition fenliu.Disposition `json:"disposition"`
-	Score       float64            `json:"score"`
-}
+type Alternative = fenliu.TriageAlternative
 
 // Engine classifies call texts against one catalogue. It is immutable
 // after New and safe for concurrent use.
@@ -69,26 +36,19 @@ type Engine struct {
 	cats     []*catalog.Category
 	police   []bool
 	model    *model
+	danger   *dangerModel
 	kw       *phraseIndex
 	cueCat   map[CueKind]int // a catalogue category for each kind of danger
 	anyPol   int             // fallback police category
+	idx      map[string]int  // category code → index
+	info     ModelInfo       // the model's description (modelfile.go)
 	temp     float32         // softmax temperature over scores
 	pool     sync.Pool
 	TrainLen int // number of training texts used (corpus lines + catalogue examples)
 }
 
-// Thresholds of the safety rules (variables only so experiments can vary them).
+// Knobs of training (variables only so experiments can vary them).
 var (
-	// policeDoubt: a non-police top answer falls to the police side when
-	// the police-side categories together have at least this probability.
-	policeDoubt = 0.5
-	// policeDoubtWeak applies instead when a weak danger cue leans that way.
-	policeDoubtWeak = 0.2
-	// policeDoubtTwo applies when two or more weak danger cues lean that way.
-	policeDoubtTwo = 0.05
-	// policeKeep: a police-side top answer stands when the police side
-	// together has at least this probability.
-	policeKeep = 0.3
 	// tempOdds: a median training margin makes the winner this many times
 	// as likely as the runner-up (sets the softmax temperature)
 	tempOdds = 100.0
@@ -105,7 +65,8 @@ var (
 )
 
 // Default returns the engine over the built-in catalogue, trained on the
-// training split of the embedded corpus. It is built once and shared.
+// training split of the embedded corpus: the built-in model (builtin.go),
+// loaded once and shared.
 func Default() (*Engine, error) {
 	defaultOnce.Do(func() {
 		cat, err := catalog.Default()
@@ -113,12 +74,7 @@ func Default() (*Engine, error) {
 			defaultErr = err
 			return
 		}
-		train, err := TrainingSet()
-		if err != nil {
-			defaultErr = err
-			return
-		}
-		defaultEng, defaultErr = New(cat, train)
+		defaultEng, defaultErr = ForCatalog(cat)
 	})
 	return defaultEng, defaultErr
 }
@@ -128,17 +84,30 @@ func Default() (*Engine, error) {
 // catalogue lacks is mapped to the catalogue category with the same
 // disposition and lead unit, or skipped.
 func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
+	e, err := newBase(cat)
+	if err != nil {
+		return nil, err
+	}
+	e.train(train)
+	e.finish()
+	return e, nil
+}
+
+// newBase returns an engine for a catalogue with everything but the
+// learned weights: the keyword index, the police-side categories, the
+// category of each kind of danger.
+func newBase(cat *catalog.Catalog) (*Engine, error) {
 	if cat == nil {
 		return nil, errors.New("triage: no catalogue")
 	}
-	e := &Engine{cat: cat, cats: cat.Categories(), cueCat: map[CueKind]int{}, anyPol: -1}
+	e := &Engine{cat: cat, cats: cat.Categories(), cueCat: map[CueKind]int{}, anyPol: -1, idx: map[string]int{}}
 	if len(e.cats) == 0 {
 		return nil, errors.New("triage: catalogue has no categories")
 	}
 	if len(e.cats) > math.MaxUint16 {
 		return nil, errors.New("triage: too many categories")
 	}
-	idx := map[string]int{}
+	idx := e.idx
 	e.police = make([]bool, len(e.cats))
 	e.kw = newPhraseIndex()
 	for i, c := range e.cats {
@@ -172,6 +141,13 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 			e.cueCat[kind] = best
 		}
 	}
+	return e, nil
+}
+
+// train learns the weights from labelled examples plus the catalogue's own
+// keywords, examples and names.
+func (e *Engine) train(train []Example) {
+	idx := e.idx
 	// fallback map for foreign category codes: disposition + lead unit
 	byLead := map[string]int{}
 	for i, c := range e.cats {
@@ -188,9 +164,12 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	var raw []rawDoc
 	df := map[uint64]int32{}
 	buf := make([]feature, 0, 512)
+	ctxH := map[uint64]bool{} // the context features: for the danger model only
 	addDoc := func(s string, class int, w float32) {
 		t := normalize(s)
-		fs := e.extract(t, findCues(t), buf)
+		cues := findCues(t)
+		contextFeatures(t.runes, cues, func(h uint64, _, _ int32) { ctxH[h] = true })
+		fs := e.extract(t, cues, buf)
 		hs := make([]uint64, len(fs))
 		for i, f := range fs {
 			hs[i] = f.h
@@ -212,7 +191,11 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 				continue
 			}
 		}
-		addDoc(ex.Text, class, 1)
+		w := float32(1)
+		if ex.Weight > 0 {
+			w = float32(ex.Weight)
+		}
+		addDoc(ex.Text, class, w)
 	}
 	nCorpus := len(raw)
 	for i, c := range e.cats {
@@ -249,8 +232,10 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 	ids := map[uint64]int32{}
 	var hashes []uint64
 	docs := make([]trainDoc, len(raw))
+	dangerDocs := make([]trainDoc, len(raw))
 	for di, r := range raw {
 		fs := make([]int32, 0, len(r.hs))
+		var cfs []int32
 		for _, h := range r.hs {
 			if df[h] < minDF && di < nCorpus {
 				continue
@@ -261,13 +246,23 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 				ids[h] = id
 				hashes = append(hashes, h)
 			}
+			if ctxH[h] {
+				cfs = append(cfs, id)
+				continue
+			}
 			fs = append(fs, id)
 		}
 		docs[di] = trainDoc{fs, r.class, r.w}
+		dangerDocs[di] = trainDoc{append(cfs, fs...), r.class, r.w}
 	}
 	e.TrainLen = len(docs)
 	e.model = trainPerceptron(docs, hashes, len(e.cats), e.police, epochs)
 	e.model.addCentroids(docs, len(hashes), len(e.cats))
+	dangerous := make([]bool, len(docs))
+	for i, d := range docs {
+		dangerous[i] = e.police[d.class]
+	}
+	e.danger = trainDanger(dangerDocs, dangerous, len(hashes))
 
 	cal := make([][]feature, 0, len(raw))
 
@@ -279,11 +274,15 @@ func New(cat *catalog.Catalog, train []Example) (*Engine, error) {
 		cal = append(cal, fs)
 	}
 	e.temp = e.calibrate(cal)
+}
+
+// finish makes a trained or loaded engine ready to classify.
+func (e *Engine) finish() {
 	e.pool.New = func() any {
 		return &scratch{scores: make([]float32, len(e.cats)), acc: make([]float32, len(e.cats)), fs: make([]feature, 0, 512),
+			scores2: make([]float32, len(e.cats)), probs: make([]float64, len(e.cats)), fs2: make([]feature, 0, 512),
 			seen: make([]uint32, len(e.model.pStart))}
 	}
-	return e, nil
 }
 
 // calibrate picks the softmax temperature from the typical winning margin
@@ -342,25 +341,26 @@ func containsUnit(us []fenliu.UnitType, u fenliu.UnitType) bool {
 	return false
 }
 
-// Ranked returns the units in rank order: the answer's own, then the
-// candidates (the contract's "units").
-func (r *Result) Ranked() []fenliu.UnitType {
-	return append(append([]fenliu.UnitType{}, r.Units...), r.Candidates...)
-}
-
 // Catalog returns the engine's catalogue.
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
 
 type scratch struct {
 	scores, acc []float32
-	fs          []feature
+	scores2     []float32 // a sentence's scores (segmentDanger)
+	probs       []float64
+	fs, fs2     []feature
 	seen        []uint32 // per feature id: the gen that last saw it
 	gen         uint32
 }
 
 // Classify answers one text. It never fails: an empty or meaningless text
 // still gets a valid answer (on the police side, with low confidence).
-func (e *Engine) Classify(s string) Result {
+func (e *Engine) Classify(s string) Result { return e.Answer(s, true) }
+
+// Answer answers one text; with explain false it leaves out the deciding
+// words and the sentences for the call-taker (Words, ReasonZH, ReasonEN),
+// which cost a fifth of the time (fenliu classify without --reason).
+func (e *Engine) Answer(s string, explain bool) Result {
 	sc := e.pool.Get().(*scratch)
 	defer e.pool.Put(sc)
 	t := normalize(s)
@@ -372,90 +372,38 @@ func (e *Engine) Classify(s string) Result {
 	sc.fs = e.extractKnown(t, cues, sc.fs, sc.seen, sc.gen)
 	norm := e.model.scores(sc.fs, sc.scores, sc.acc)
 	scores := sc.scores
-
-	// probabilities
-	n := len(scores)
-	probs := make([]float64, n)
-	maxS := float32(math.Inf(-1))
-	for _, v := range scores {
-		if v > maxS {
-			maxS = v
-		}
-	}
-	var z float64
-	for i, v := range scores {
-		p := math.Exp(float64((v - maxS) / e.temp))
-		probs[i] = p
-		z += p
-	}
-	var pPolice float64
-	for i := range probs {
-		probs[i] /= z
-		if e.police[i] {
-			pPolice += probs[i]
-		}
-	}
+	probs := make([]float64, len(scores))
+	pPolice := e.probabilities(scores, probs)
 	top := argmax(probs, nil)
 	bestPol := argmax(probs, func(i int) bool { return e.police[i] })
 
-	var active, leaning, denied []Cue
-	for _, c := range cues {
-		switch {
-		case c.active():
-			active = append(active, c)
-		case c.leaning():
-			leaning = append(leaning, c)
-		default:
-			denied = append(denied, c)
+	in, active, leaning, denied := e.safetyInput(sc.fs, cues, probs, pPolice, top)
+	dec := SafetyPolicy(in)
+	if !dec.Police {
+		// only now is it worth weighing each sentence alone
+		if in.SentencePolice = e.sentencePolice(t, sc); in.SentencePolice {
+			dec = SafetyPolicy(in)
 		}
 	}
-
-	rule := "model"
+	if bestPol < 0 { // a catalogue with no police-side category
+		dec = SafetyDecision{Rule: RuleModel}
+	}
+	rule := dec.Rule
 	chosen := top
-	meaningful := false
-	for _, f := range sc.fs {
-		if f.h != biasFeature && e.model.known(f) {
-			meaningful = true
-			break
-		}
-	}
-	doubt := policeDoubt
-	kinds := map[CueKind]bool{}
-	for _, c := range leaning {
-		if !c.Hypo {
-			kinds[c.Kind] = true
-		}
-	}
 	switch {
-	case len(kinds) >= 2:
-		doubt = policeDoubtTwo // several weak signs of danger together
-	case len(kinds) > 0:
-		doubt = policeDoubtWeak // a hazard only feared (万一着火) does not lean
-	}
-	switch {
-	case len(active) > 0 && bestPol >= 0:
-		if !e.police[top] {
-			rule = "danger_cue"
-		}
+	case dec.Police && in.Strong:
 		chosen = e.cueCategory(active, probs, bestPol)
-	case bestPol >= 0 && !meaningful:
-		rule = "police_side_doubt"
+	case dec.Police && !e.police[top]:
 		chosen = bestPol
-	case e.police[top] && pPolice >= policeKeep:
-		// the model's own police-side answer stands unless the police
-		// side as a whole is unlikely
-	case bestPol >= 0 && pPolice >= doubt:
-		rule = "police_side_doubt"
-		chosen = bestPol
-	default:
-		// the police-side categories together are unlikely: the best
-		// non-police category, even when one police category edges ahead
+	case !dec.Police && e.police[top]:
 		if bestNon := argmax(probs, func(i int) bool { return !e.police[i] }); bestNon >= 0 {
 			chosen = bestNon
 		}
 	}
 	cat := e.cats[chosen]
 	r := Result{
+		Review:         dec.Review && cat.Disposition.PoliceSide(),
+		DangerProb:     math.Round(in.Danger*1000) / 1000,
 		Disposition:    cat.Disposition,
 		Category:       cat.Code,
 		CategoryZH:     cat.NameZH,
@@ -464,6 +412,7 @@ func (e *Engine) Classify(s string) Result {
 		Script:         cat.Script,
 		AutoDispatch:   cat.AutoDispatch,
 		CatalogVersion: e.cat.Version,
+		ModelVersion:   e.info.Version,
 	}
 	r.Units = append(r.Units, cat.Units...)
 	if r.Disposition.PoliceSide() {
@@ -492,24 +441,29 @@ func (e *Engine) Classify(s string) Result {
 		}
 	}
 	switch rule {
-	case "model":
+	case RuleModel:
 		r.Confidence = probs[chosen]
 		if r.Disposition.PoliceSide() && len(active) > 0 {
 			r.Confidence = math.Max(0.9, pPolice) // a strong cue agreed with the model
 		} else if r.Disposition.PoliceSide() {
 			r.Confidence = math.Max(r.Confidence, pPolice) // how sure it is a police matter
 		}
-	case "danger_cue":
+	case RuleDangerCue:
 		r.Confidence = math.Max(0.9, pPolice)
+	case RuleDangerDoubt:
+		r.Confidence = in.Danger
 	default:
 		r.Confidence = pPolice
+	}
+	if r.Review {
+		r.AskZH, r.AskEN = e.ask(active, leaning, denied)
 	}
 	r.Confidence = math.Round(math.Min(1, math.Max(0, r.Confidence))*1000) / 1000
 	for _, a := range rankedBy(probs, 5) {
 		if a == chosen || len(r.Alternatives) == 3 {
 			continue
 		}
-		r.Alternatives = append(r.Alternatives, Alternative{e.cats[a].Code, e.cats[a].NameZH, e.cats[a].Disposition, math.Round(probs[a]*1000) / 1000})
+		r.Alternatives = append(r.Alternatives, Alternative{Category: e.cats[a].Code, NameZH: e.cats[a].NameZH, Disposition: e.cats[a].Disposition, Score: math.Round(probs[a]*1000) / 1000})
 	}
 	if r.Alternatives == nil {
 		r.Alternatives = []Alternative{}
@@ -518,8 +472,115 @@ func (e *Engine) Classify(s string) Result {
 	if chosen == top {
 		_, runnerUp = top2(scores)
 	}
-	r.Reason = e.explain(t, sc.fs, norm, chosen, runnerUp, rule, active, leaning, denied, &r, probs[top], top)
+	var rs reason
+	if explain {
+		rs = e.explain(t, sc.fs, norm, chosen, runnerUp, rule, active, leaning, denied, &r, probs[top], top)
+	} else {
+		rs.Rule = rule
+		cuesOf(&rs, active, leaning, denied)
+	}
+	r.Words, r.Cues, r.Denied, r.Danger, r.Rule, r.ReasonZH, r.ReasonEN = rs.Words, rs.Cues, rs.Denied, rs.Danger, rs.Rule, rs.ZH, rs.EN
 	return r
+}
+
+// probabilities turns scores into probabilities (softmax at the engine's
+// temperature) and returns the police-side categories' total.
+func (e *Engine) probabilities(scores []float32, probs []float64) float64 {
+	maxS := float32(math.Inf(-1))
+	for _, v := range scores {
+		if v > maxS {
+			maxS = v
+		}
+	}
+	var z float64
+	for i, v := range scores {
+		p := math.Exp(float64((v - maxS) / e.temp))
+		probs[i] = p
+		z += p
+	}
+	var pPolice float64
+	for i := range probs {
+		probs[i] /= z
+		if e.police[i] {
+			pPolice += probs[i]
+		}
+	}
+	return pPolice
+}
+
+// minSegment: a sentence shorter than this (in runes) is not weighed alone.
+const minSegment = 4
+
+// maxSentences: a text of more sentences (a written message, not a call)
+// is not weighed sentence by sentence — with many sentences, one of them
+// alone looks like a police matter by chance too often (docs/triage.md).
+var maxSentences = 3
+
+// safetyInput gathers what the safety policy decides on for features fs
+// of a text with its cues, and sorts the cues into active, leaning and
+// denied ones.
+func (e *Engine) safetyInput(fs []feature, cues []Cue, probs []float64, pPolice float64, top int) (in SafetyInput, active, leaning, denied []Cue) {
+	for _, c := range cues {
+		switch {
+		case c.active():
+			active = append(active, c)
+		case c.leaning():
+			leaning = append(leaning, c)
+		default:
+			denied = append(denied, c)
+		}
+	}
+	in = SafetyInput{TopPolice: e.police[top], PPolice: pPolice, Danger: e.danger.prob(fs), Strong: len(active) > 0}
+	for _, f := range fs {
+		if f.h != biasFeature && e.model.known(f) {
+			in.Meaningful = true
+			break
+		}
+	}
+	var kinds []CueKind
+	for _, c := range leaning {
+		if !c.Hypo && !slices.Contains(kinds, c.Kind) {
+			kinds = append(kinds, c.Kind) // a hazard only feared (万一着火) does not lean
+		}
+	}
+	in.WeakKinds = len(kinds)
+	return in, active, leaning, denied
+}
+
+// sentencePolice weighs each sentence of a text of several alone, by the
+// same policy: a danger told inside a question about something else
+// (我想咨询离婚的事，还有就是他说要杀了我) is outweighed in the whole text
+// but not in its own sentence. A sentence with nothing known in it does
+// not count.
+func (e *Engine) sentencePolice(t *text, sc *scratch) bool {
+	segs := t.segments()
+	if len(segs) < 2 || len(segs) > maxSentences {
+		return false
+	}
+	probs := sc.probs[:len(e.cats)]
+	for _, s := range segs {
+		if s[1]-s[0] < minSegment {
+			continue
+		}
+		sub := t.sub(s[0], s[1])
+		if sc.gen++; sc.gen == 0 {
+			clear(sc.seen)
+			sc.gen = 1
+		}
+		cues := findCues(sub)
+		sc.fs2 = e.extractKnown(sub, cues, sc.fs2, sc.seen, sc.gen)
+		e.model.scores(sc.fs2, sc.scores2, sc.acc)
+		pPolice := e.probabilities(sc.scores2, probs)
+		in, _, _, _ := e.safetyInput(sc.fs2, cues, probs, pPolice, argmax(probs, nil))
+		in.Sentence = true
+		if !in.Meaningful {
+			continue
+		}
+		if d := SafetyPolicy(in); d.Police {
+			return true
+		}
+	}
+	return false
 }
 
 // cueCategory picks the police-side category for the active danger cues:
@@ -624,9 +685,16 @@ func unitNames(us []fenliu.UnitType, zh bool) string {
 	return strings.Join(names, ", ")
 }
 
-// explain finds the words that decided the answer and writes the sentences.
-func (e *Engine) explain(t *text, fs []feature, norm float32, chosen, runnerUp int, rule string, active, leaning, denied []Cue, r *Result, pTop float64, top int) Reason {
-	rs := Reason{Rule: rule, Words: []string{}, Cues: []string{}}
+// reason is what explain finds; it lands in the answer's Words, Cues,
+// Denied, Danger, Rule, ReasonZH and ReasonEN.
+type reason struct {
+	Words, Cues, Denied, Danger []string
+	Rule, ZH, EN                string
+}
+
+// cuesOf lists the cues that count and the denied ones, as in the text,
+// and the kinds of danger found.
+func cuesOf(rs *reason, active, leaning, denied []Cue) {
 	seenKind := map[CueKind]bool{}
 	for _, c := range append(append([]Cue{}, active...), leaning...) {
 		if !contains(rs.Cues, c.Text) {
@@ -642,6 +710,12 @@ func (e *Engine) explain(t *text, fs []feature, norm float32, chosen, runnerUp i
 			rs.Denied = append(rs.Denied, c.Text)
 		}
 	}
+}
+
+// explain finds the words that decided the answer and writes the sentences.
+func (e *Engine) explain(t *text, fs []feature, norm float32, chosen, runnerUp int, rule string, active, leaning, denied []Cue, r *Result, pTop float64, top int) reason {
+	rs := reason{Rule: rule, Words: []string{}, Cues: []string{}}
+	cuesOf(&rs, active, leaning, denied)
 	// deciding n-grams: features pushing chosen over the runner-up
 	type span struct {
 		a, b int
@@ -701,7 +775,7 @@ func (e *Engine) explain(t *text, fs []feature, norm float32, chosen, runnerUp i
 	cat := e.cats[chosen]
 	var zh, en strings.Builder
 	switch rule {
-	case "danger_cue":
+	case RuleDangerCue:
 		var kinds []string
 		var kindsEN []string
 		for _, k := range rs.Danger {
@@ -710,10 +784,18 @@ func (e *Engine) explain(t *text, fs []feature, norm float32, chosen, runnerUp i
 		}
 		fmt.Fprintf(&zh, "发现危险信号%s（%s），按警情处理：%s，派%s。", quote(rs.Cues, true), strings.Join(kinds, "、"), cat.NameZH, unitNames(r.Units, true))
 		fmt.Fprintf(&en, "Danger cue %s (%s): a police matter — %s; send %s.", quote(rs.Cues, false), strings.Join(kindsEN, ", "), cat.NameEN, unitNames(r.Units, false))
-	case "police_side_doubt":
+	case RulePoliceDoubt, RuleUnknown:
 		o := e.cats[top]
-		fmt.Fprintf(&zh, "不能排除警情（最像「%s」，把握%.0f%%），按就高原则先派警：%s。", o.NameZH, pTop*100, cat.NameZH)
-		fmt.Fprintf(&en, "A police matter cannot be ruled out (closest non-police match “%s”, %.0f%%), so police first: %s.", o.NameEN, pTop*100, cat.NameEN)
+		fmt.Fprintf(&zh, "可能涉警，请核实：不能排除警情（最像「%s」，把握%.0f%%），按就高原则先派警：%s。", o.NameZH, pTop*100, cat.NameZH)
+		fmt.Fprintf(&en, "Possibly a police matter, please verify: it cannot be ruled out (closest non-police match “%s”, %.0f%%), so police first: %s.", o.NameEN, pTop*100, cat.NameEN)
+	case RuleSentence:
+		o := e.cats[top]
+		fmt.Fprintf(&zh, "可能涉警，请核实：全文最像「%s」，但其中一句单看不能排除警情，按就高原则先派警：%s。", o.NameZH, cat.NameZH)
+		fmt.Fprintf(&en, "Possibly a police matter, please verify: the whole reads as “%s”, but one sentence alone cannot rule a police matter out, so police first: %s.", o.NameEN, cat.NameEN)
+	case RuleDangerDoubt:
+		o := e.cats[top]
+		fmt.Fprintf(&zh, "可能涉警，请核实：危险判断模型认为有人身危险或违法犯罪的可能（%.0f%%），虽最像「%s」，按就高原则先派警：%s。", r.DangerProb*100, o.NameZH, cat.NameZH)
+		fmt.Fprintf(&en, "Possibly a police matter, please verify: the danger model cannot rule out danger or a crime (%.0f%%); closest non-police match “%s”, so police first: %s.", r.DangerProb*100, o.NameEN, cat.NameEN)
 	default:
 		by, byEN := "", ""
 		if len(rs.Words) > 0 {

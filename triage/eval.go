@@ -41,14 +41,13 @@ type Miss struct {
 func Evaluate(e *Engine, exs []Example) *Metrics {
 	m := &Metrics{PerUnit: map[fenliu.UnitType]*UnitScore{}}
 	for _, ex := range exs {
-		r := e.Classify(ex.Text)
-		m.add(ex, r)
+		m.add(ex, e.Answer(ex.Text, false))
 	}
 	return m
 }
 
 func (m *Metrics) add(ex Example, r Result) {
-	r.Units = r.Ranked()
+	r.Units = r.RankedUnits()
 	m.N++
 	dispOK := r.Disposition == ex.Disposition
 	if dispOK {

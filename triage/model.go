@@ -92,6 +92,7 @@ func (e *Engine) features(t *text, cues []Cue, emit func(h uint64, a, b int32)) 
 		}
 		emit(hashString(uint64(s), name), int32(c.at), int32(c.end))
 	}
+	contextFeatures(rs, cues, emit)
 }
 
 // extract returns the features of t for training (deduplicated, first

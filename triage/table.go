@@ -52,3 +52,17 @@ func (t *table) get(h uint64) int32 {
 		}
 	}
 }
+
+// hashes returns the hash of every id, in id order.
+func (t *table) hashes() []uint64 {
+	out := make([]uint64, t.count)
+	if t.zero >= 0 {
+		out[t.zero] = 0
+	}
+	for i, k := range t.keys {
+		if k != 0 {
+			out[t.vals[i]] = k
+		}
+	}
+	return out
+}

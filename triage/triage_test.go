@@ -128,7 +128,7 @@ func TestSample(t *testing.T) {
 		ok := r.Disposition == ex.Disposition && containsUnit(ex.UnitsOK, r.Units[0]) && hasAll(r.Units, ex.UnitsAll) && r.Hotline == ex.Hotline
 		if !ok {
 			t.Errorf("%s: got %s %v %q (%s), want %s units_ok %v units_all %v %q\n  %s\n  %s", ex.ID, r.Disposition, r.Units, r.Hotline, r.Category,
-				ex.Disposition, ex.UnitsOK, ex.UnitsAll, ex.Hotline, ex.Text, r.Reason.ZH)
+				ex.Disposition, ex.UnitsOK, ex.UnitsAll, ex.Hotline, ex.Text, r.ReasonZH)
 		}
 	}
 }
@@ -347,7 +347,7 @@ func TestSafety(t *testing.T) {
 		r := e.Classify(tc.text)
 		checkValid(t, tc.text, r)
 		if r.Disposition.PoliceSide() != tc.police {
-			t.Errorf("%q: %s %s (%s), want police side %v", tc.text, r.Disposition, r.Category, r.Reason.ZH, tc.police)
+			t.Errorf("%q: %s %s (%s), want police side %v", tc.text, r.Disposition, r.Category, r.ReasonZH, tc.police)
 		}
 		if !hasAll(r.Units, tc.units) {
 			t.Errorf("%q: units %v, want %v", tc.text, r.Units, tc.units)
@@ -362,10 +362,10 @@ func TestReasonWords(t *testing.T) {
 	if !r.Disposition.PoliceSide() {
 		t.Fatalf("%s", r.Disposition)
 	}
-	if len(r.Reason.Cues) == 0 || r.Reason.ZH == "" || r.Reason.EN == "" {
-		t.Fatalf("reason %+v", r.Reason)
+	if len(r.Cues) == 0 || r.ReasonZH == "" || r.ReasonEN == "" {
+		t.Fatalf("reason %+v", r)
 	}
-	for _, w := range append(r.Reason.Words, r.Reason.Cues...) {
+	for _, w := range append(r.Words, r.Cues...) {
 		if !containsSub(text, w) {
 			t.Errorf("reason word %q is not in the caller's text", w)
 		}

@@ -16,7 +16,7 @@ import (
 // classifyCatalog is the catalogue the command tests run on: the built-in
 // one, or the triage package's test catalogue while the built-in one is empty.
 func classifyCatalog(t *testing.T) []string {
-	if e, err := loadEngine(""); err == nil {
+	if e, err := loadEngine("", ""); err == nil {
 		disp := map[fenliu.Disposition]bool{}
 		for _, c := range e.Catalog().Categories() {
 			disp[c.Disposition] = true
