@@ -29,6 +29,10 @@ type IncidentInput struct {
 	Lat         *float64     `json:"lat"`
 	Lng         *float64     `json:"lng"`
 	Attachments []Attachment `json:"attachments"`
+	// Files are photos sent with the form (the console); Addr is the
+	// sender's address, for upload quotas.
+	Files []File `json:"-"`
+	Addr  string `json:"-"`
 }
 
 // Validate checks an incident input; it trims text fields in place.
@@ -89,6 +93,9 @@ func ValidateAttachments(as []Attachment) error {
 		}
 		if strings.TrimSpace(a.URI) == "" {
 			return &Error{Code: EInvalid, Field: "attachments", ZH: "附件地址不能为空", EN: "attachment uri is required"}
+		}
+		if !IsUploadURI(a.URI) && !isReference(a.URI) {
+			return Errorf(EInvalid, "attachments", "附件只能是本系统上传的文件（/uploads/…）或其他系统的编号（如 110rec:12345），收到「%s」", "an attachment is this server's upload (/uploads/…) or another system's reference (such as 110rec:12345); got %q", a.URI)
 		}
 		if err := checkText("attachments", "附件", a.URI+a.Name, 1000); err != nil {
 			return err
@@ -180,6 +187,8 @@ func (d *DispatchInput) Validate() error {
 type ActionInput struct {
 	Note         string       `json:"note"`
 	Attachments  []Attachment `json:"attachments"`
+	Files        []File       `json:"-"` // photos sent with the form
+	Addr         string       `json:"-"` // the sender's address, for upload quotas
 	Version      int64        `json:"version"`      // optional: the order version the caller saw
 	UnitID       int64        `json:"unit_id"`      // reroute: the new unit
 	Solved       *bool        `json:"solved"`       // callback
@@ -219,6 +228,10 @@ func (in *ActionInput) Validate(a Action) error {
 	}
 	return ValidateAttachments(in.Attachments)
 }
+
+// CheckText checks a free-text field: valid UTF-8, at most max characters,
+// no NUL.
+func CheckText(field, zh, s string, max int) error { return checkText(field, zh, s, max) }
 
 func checkText(field, zh, s string, max int) error {
 	if !utf8.ValidString(s) {
@@ -281,4 +294,28 @@ func (t *TransferInput) Validate() error {
 	}
 	t.Note = strings.TrimSpace(t.Note)
 	return checkText("note", "备注", t.Note, MaxNoteRunes)
+}
+
+// UploadPrefix begins the path of every file this server stored.
+const UploadPrefix = "/uploads/"
+
+// IsUploadURI reports whether uri names one of this server's uploads: the
+// only attachments shown as images or links.
+func IsUploadURI(uri string) bool {
+	tok, ok := strings.CutPrefix(uri, UploadPrefix)
+	return ok && len(tok) > 0 && len(tok) <= 64 && strings.Trim(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
+}
+
+// isReference: another system's reference, kept as text (letters, digits,
+// and . _ : -, no slashes: never a URL).
+func isReference(uri string) bool {
+	if len(uri) > 200 || strings.Contains(uri, "//") {
+		return false
+	}
+	for _, r := range uri {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == ':' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -1,5 +1,7 @@
 package fenliu
 
+import "strings"
+
 // Permission rules: who may do what. The service layer calls these for every
 // caller (API, console, CLI); storage and HTTP code never decide permissions.
 
@@ -78,14 +80,117 @@ func ownsOrder(u *User, o *Order) bool {
 // SeesAllUnits reports whether the user's reads are not limited to one unit.
 func SeesAllUnits(u *User) bool { return u.Role != RoleUnitStaff }
 
-// CanSeeCallerPhone reports whether the user may see callers' names and
-// phones on incident and order pages. Unit staff need the caller to do
-// their work; every staff role does.
-func CanSeeCallerPhone(u *User) bool { return u != nil }
+// CallerAccess is how much of a caller's name and phone a user may see
+// (personal data on a need-to-know basis, PIPL's minimisation).
+type CallerAccess int
 
-// CanSeeCallerPhoneOnCallback reports whether the callback queue shows the
-// caller's phone to the user: callback staff, who make the calls.
-func CanSeeCallerPhoneOnCallback(u *User) bool { return u != nil && u.Role == RoleCallback }
+const (
+	// CallerHidden: masked (138****4389, 张*), and no reveal.
+	CallerHidden CallerAccess = iota
+	// CallerMasked: masked, with an explicit reveal (a reason, recorded).
+	CallerMasked
+	// CallerFull: shown in full; each read is recorded.
+	CallerFull
+)
+
+// String names the access level.
+func (c CallerAccess) String() string {
+	switch c {
+	case CallerFull:
+		return "full"
+	case CallerMasked:
+		return "masked"
+	}
+	return "hidden"
+}
+
+// MarshalText writes the level's name (JSON: "full", "masked", "hidden").
+func (c CallerAccess) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// CallerAccessTo is the one policy for callers' personal data, applied to
+// every screen, endpoint, export and live message:
+//
+//   - call-takers and the linkage desk handle calls: in full;
+//   - whoever recorded the incident (they heard the caller): in full;
+//   - callback staff, for the calls they are to make (an order of the
+//     incident awaits its callback): in full; otherwise hidden;
+//   - unit staff whose unit has an open order of the incident: masked, with
+//     a recorded reveal to call the caller back; other units: hidden;
+//   - supervisors, leaders and administrators: hidden (they judge the
+//     handling, not the caller); exports, webhooks and public pages too.
+//
+// orders are the incident's orders (all of them).
+func CallerAccessTo(u *User, inc *Incident, orders []*Order) CallerAccess {
+	if u == nil || inc == nil {
+		return CallerHidden
+	}
+	switch u.Role {
+	case RoleCallTaker, RoleLinkageDesk:
+		return CallerFull
+	}
+	if inc.RecordedBy == u.ID && u.ID != 0 {
+		return CallerFull
+	}
+	switch u.Role {
+	case RoleCallback:
+		for _, o := range orders {
+			if o.State.In(StatesAwaitingCallback) {
+				return CallerFull
+			}
+		}
+	case RoleUnitStaff:
+		for _, o := range orders {
+			if ownsOrder(u, o) && o.State.Open() {
+				return CallerMasked
+			}
+		}
+	}
+	return CallerHidden
+}
+
+// CanSearchByPhone reports whether the user may look incidents up by a
+// caller's phone number (a search by phone reads personal data): those who
+// see callers in full by role.
+func CanSearchByPhone(u *User) error {
+	if u.Role == RoleCallTaker || u.Role == RoleLinkageDesk {
+		return nil
+	}
+	return forbidden("按来电号码查询", "search by caller phone", u.Role)
+}
+
+// CanReadAccessLog reports whether the user may list the reads and reveals
+// of personal data (the access log): administrators.
+func CanReadAccessLog(u *User) error { return CanAdminister(u) }
+
+// MaskPhone shows a phone number's first three and last four digits
+// (138****4389); shorter numbers keep only their last two.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	switch {
+	case len(r) == 0:
+		return ""
+	case len(r) >= 11:
+		return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+	case len(r) > 4:
+		return strings.Repeat("*", len(r)-2) + string(r[len(r)-2:])
+	}
+	return strings.Repeat("*", len(r))
+}
+
+// MaskName keeps a name's first character (张*, 欧***).
+func MaskName(n string) string {
+	r := []rune(n)
+	if len(r) == 0 {
+		return ""
+	}
+	return string(r[:1]) + strings.Repeat("*", max(len(r)-1, 1))
+}
+
+// MaskCaller replaces an incident's caller name and phone with their masked
+// forms, in place.
+func MaskCaller(inc *Incident) {
+	inc.CallerName, inc.CallerPhone = MaskName(inc.CallerName), MaskPhone(inc.CallerPhone)
+}
 
 // CanReplyNotice reports whether the user may reply to a notice: the staff
 // of the unit it is addressed to, the role it is addressed to, and

@@ -35,6 +35,18 @@ type Upload struct {
 	Data        []byte    `json:"-"`
 	CreatedBy   int64     `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
+	// What it belongs to: it is stored in the transaction that attaches it.
+	IncidentID int64  `json:"incident_id"`
+	OrderID    int64  `json:"order_id,omitempty"`
+	Addr       string `json:"-"` // the sender's address (quotas)
+}
+
+// File is a file sent with an intake or an action (a photo from a form),
+// not yet stored: the service layer checks it, then stores it in the same
+// transaction as the event that attaches it, or not at all.
+type File struct {
+	Name string
+	Data []byte
 }
 
 // IncidentFilter selects incidents; zero fields select all.

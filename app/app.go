@@ -11,6 +11,7 @@ import (
 	"encoding/base32"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -71,6 +72,12 @@ type Options struct {
 	// OnSchedule, if set, is told after each pass of the scheduler how many
 	// timers fired and how long it will sleep (metrics, tests).
 	OnSchedule func(fired int, sleep time.Duration)
+	// MinFreeDisk is the free space the database's disk must keep: below
+	// it uploads are refused and the server reports itself not ready.
+	MinFreeDisk int64
+	// SchedulerInterval is how often the scheduler runs at the longest
+	// (readiness reports a scheduler that stopped).
+	SchedulerInterval time.Duration
 	// Log receives what the app cannot return to a caller (a routing
 	// failure at intake, a catalogue the engine cannot be built for).
 	Log *slog.Logger
@@ -95,6 +102,7 @@ type shared struct {
 	cities     cityCache // the routing data, kept while it is unchanged
 	dirNames   namesCache
 	wake       chan struct{}
+	lastPass   atomic.Int64 // when the scheduler last ran (Unix ms)
 }
 
 // New returns an App over db.

@@ -29,6 +29,9 @@ func (a *App) Intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 type suggested struct {
 	triage *fenliu.Triage
 	route  *fenliu.Route
+	// ups are the photos sent with the call, checked, stored with the
+	// incident if it is new (their attachments are on the incident).
+	ups []*fenliu.Upload
 }
 
 // newIncident validates the input and makes the incident to record, with the
@@ -37,6 +40,12 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 	now := a.now()
 	if err := in.Validate(now); err != nil {
 		return nil, suggested{}, err
+	}
+	if err := checkFiles(in.Files); err != nil {
+		return nil, suggested{}, err
+	}
+	if len(in.Attachments)+len(in.Files) > fenliu.MaxAttachments {
+		return nil, suggested{}, fenliu.Errorf(fenliu.EInvalid, "attachments", "附件最多 %d 个", "at most %d attachments", fenliu.MaxAttachments)
 	}
 	if in.ChannelRef == "" {
 		var b [8]byte
@@ -52,6 +61,13 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 		Address: in.Address, AreaID: in.AreaID, Lat: in.Lat, Lng: in.Lng, Attachments: in.Attachments,
 		RecordedBy: actor.ID, CreatedAt: now}
 	var sg suggested
+	uploader := actor.ID
+	if actor.Username == portalUsername {
+		uploader = 0 // a citizen's: counted against the address
+	}
+	var atts []fenliu.Attachment
+	sg.ups, atts = a.uploads(uploader, in.Addr, in.Files)
+	inc.Attachments = append(append([]fenliu.Attachment{}, in.Attachments...), atts...)
 	if t := a.classify(in.Text); t.Disposition != "" {
 		sg.triage = &t
 		inc.Triage, inc.CatalogVersion = mustJSON(t), t.CatalogVersion
@@ -79,7 +95,7 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 		return a.db.Tx(ctx, func(q *store.Q) error {
 			var err error
 			attempt := fresh
-			if inc, created, err = a.recordTx(ctx, q, actor, &attempt); err != nil || !created || !withAuto {
+			if inc, created, err = a.recordTx(ctx, q, actor, &attempt, sg.ups); err != nil || !created || !withAuto {
 				return err
 			}
 			// Auto-dispatch: decided and dispatched as the engine and routing
@@ -105,6 +121,9 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 		if err := a.canSeeIncident(ctx, actor, inc); err != nil {
 			return nil, false, err
 		}
+		if _, err := a.shield(ctx, actor, ViaIntake, inc); err != nil {
+			return nil, false, err
+		}
 		return inc, false, nil
 	}
 	a.changed(inc.ID)
@@ -115,7 +134,8 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 // recordTx stores a new incident with its intake event and links it to the
 // call it repeats. created is false when the channel sent this reference
 // before (the first incident is returned).
-func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc *fenliu.Incident) (*fenliu.Incident, bool, error) {
+// The photos sent with it (ups) are stored with a new incident only.
+func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc *fenliu.Incident, ups []*fenliu.Upload) (*fenliu.Incident, bool, error) {
 	if inc.AreaID != 0 {
 		if err := areaExists(ctx, q, inc.AreaID); err != nil {
 			return nil, false, err
@@ -126,6 +146,9 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 		return stored, created, err
 	}
 	inc = stored
+	if err := a.storeUploads(ctx, q, inc.ID, 0, ups); err != nil {
+		return nil, false, err
+	}
 	// A repeat call (重复报警): the domain's criteria, within the window.
 	if a.opts.RepeatWindow > 0 {
 		prev, err := q.RecentIncident(ctx, fenliu.RepeatKeys(inc, inc.Category), inc.ReceivedAt.Add(-a.opts.RepeatWindow), inc.ReceivedAt.Add(time.Second), inc.ID)

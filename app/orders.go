@@ -190,6 +190,15 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 	if err := in.Validate(action); err != nil {
 		return nil, err
 	}
+	if err := checkFiles(in.Files); err != nil {
+		return nil, err
+	}
+	if len(in.Files) > 0 && (action == fenliu.ActReroute || action == fenliu.ActHandDown) {
+		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "photo", ZH: "改派或下派不能附照片", EN: "a reroute or hand-down carries no photos"}
+	}
+	if len(in.Attachments)+len(in.Files) > fenliu.MaxAttachments {
+		return nil, fenliu.Errorf(fenliu.EInvalid, "attachments", "附件最多 %d 个", "at most %d attachments", fenliu.MaxAttachments)
+	}
 	var (
 		o       *fenliu.Order
 		notices []*fenliu.Notice
@@ -247,6 +256,13 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 		if o.State == fenliu.StateReopened || action == fenliu.ActReject {
 			ev.Data = withDues(ev.Data, o) // the fresh limits
 		}
+		// The photos, now that the permission and the state allow the
+		// action: stored with its event, or not at all.
+		ups, atts := a.uploads(actor.ID, in.Addr, in.Files)
+		if err := a.storeUploads(ctx, q, o.IncidentID, o.ID, ups); err != nil {
+			return err
+		}
+		ev.Attachments = append(ev.Attachments, atts...)
 		if err := q.InsertEvent(ctx, ev); err != nil {
 			return err
 		}

@@ -13,18 +13,18 @@ import (
 // dispatcher's remark). Unit staff may note only incidents of their unit;
 // leaders only read.
 func (a *App) AddNote(ctx context.Context, actor *fenliu.User, incidentID int64, note string) error {
+	if err := a.canSeeIncidentID(ctx, actor, incidentID); err != nil {
+		return err
+	}
+	if err := fenliu.CanNote(actor); err != nil {
+		return err
+	}
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return &fenliu.Error{Code: fenliu.EInvalid, Field: "note", ZH: "备注不能为空", EN: "note is required"}
 	}
 	in := fenliu.ActionInput{Note: note}
 	if err := in.Validate(fenliu.ActSign); err != nil {
-		return err
-	}
-	if _, err := a.Incident(ctx, actor, incidentID); err != nil {
-		return err
-	}
-	if err := fenliu.CanNote(actor); err != nil {
 		return err
 	}
 	err := a.db.Tx(ctx, func(q *store.Q) error {
@@ -36,19 +36,22 @@ func (a *App) AddNote(ctx context.Context, actor *fenliu.User, incidentID int64,
 	return err
 }
 
+// portalUsername names the system account of citizens' reports.
+const portalUsername = "public-portal"
+
 // portalUser is the system account citizens' reports are recorded under. It
 // is disabled, so nobody can sign in or hold a token as it.
 func (a *App) portalUser(ctx context.Context) (*fenliu.User, error) {
-	u, _, err := a.db.UserByUsername(ctx, "public-portal")
+	u, _, err := a.db.UserByUsername(ctx, portalUsername)
 	if err == nil {
 		return u, nil
 	}
 	if fenliu.ErrorCode(err) != fenliu.ENotFound {
 		return nil, err
 	}
-	u = &fenliu.User{Username: "public-portal", DisplayName: "群众自报平台", Role: fenliu.RoleCallTaker, Disabled: true}
+	u = &fenliu.User{Username: portalUsername, DisplayName: "群众自报平台", Role: fenliu.RoleCallTaker, Disabled: true}
 	if err := a.createUser(ctx, u, ""); err != nil && fenliu.ErrorCode(err) == fenliu.EConflict {
-		u, _, err = a.db.UserByUsername(ctx, "public-portal")
+		u, _, err = a.db.UserByUsername(ctx, portalUsername)
 		return u, err
 	} else if err != nil {
 		return nil, err

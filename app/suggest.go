@@ -29,6 +29,9 @@ func (a *App) Suggest(ctx context.Context, actor *fenliu.User, text string, area
 			out.Route = a.route(ctx, routeRequest(&t, areaID, a.now()))
 		}
 	}
+	if fenliu.CanSearchByPhone(actor) != nil {
+		in.CallerPhone = "" // a look-up by phone is for those who see callers in full
+	}
 	var err error
 	out.Earlier, err = a.earlier(ctx, actor, in.CallerPhone, in.Address, 0)
 	return out, err
@@ -57,6 +60,9 @@ func (a *App) earlier(ctx context.Context, actor *fenliu.User, phone, address st
 				out = append(out, in)
 			}
 		}
+	}
+	if _, err := a.shield(ctx, actor, ViaEarlier, out...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -190,12 +190,6 @@ func (a *App) SendNotice(ctx context.Context, actor *fenliu.User, orderID int64,
 // ReplyNotice records the unit's reply to a notice addressed to it.
 func (a *App) ReplyNotice(ctx context.Context, actor *fenliu.User, id int64, reply string) error {
 	reply = strings.TrimSpace(reply)
-	if reply == "" {
-		return &fenliu.Error{Code: fenliu.EInvalid, Field: "reply", ZH: "回复内容不能为空", EN: "reply is required"}
-	}
-	if err := (&fenliu.ActionInput{Note: reply}).Validate(fenliu.ActSign); err != nil {
-		return err
-	}
 	var incident int64
 	err := a.db.Tx(ctx, func(q *store.Q) error {
 		n, err := q.Notice(ctx, id)
@@ -203,6 +197,12 @@ func (a *App) ReplyNotice(ctx context.Context, actor *fenliu.User, id int64, rep
 			return err
 		}
 		if err := fenliu.CanReplyNotice(actor, n); err != nil {
+			return err
+		}
+		if reply == "" {
+			return &fenliu.Error{Code: fenliu.EInvalid, Field: "reply", ZH: "回复内容不能为空", EN: "reply is required"}
+		}
+		if err := (&fenliu.ActionInput{Note: reply}).Validate(fenliu.ActSign); err != nil {
 			return err
 		}
 		now := a.now()
@@ -246,6 +246,7 @@ func (a *App) wakeScheduler() {
 func (a *App) RunScheduler(ctx context.Context, interval time.Duration) {
 	lastBulletins, lastRollups := time.Time{}, time.Time{}
 	for {
+		a.lastPass.Store(time.Now().UnixMilli())
 		fired, err := a.FireDue(ctx, a.now())
 		if err != nil && ctx.Err() == nil {
 			a.log.Error("scheduler: firing timers", "err", err)

@@ -53,7 +53,7 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 		var inc *fenliu.Incident
 		if fresh != nil {
 			var err error
-			if inc, res.Created, err = a.recordTx(ctx, q, actor, fresh); err != nil {
+			if inc, res.Created, err = a.recordTx(ctx, q, actor, fresh, sg.ups); err != nil {
 				return err
 			}
 			if !res.Created {
@@ -142,6 +142,13 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !res.Created {
+		// A known incident (sent again, or recorded before): its caller as
+		// the policy shows it.
+		if _, err := a.shield(ctx, actor, ViaTransfer, res.Incident); err != nil {
+			return nil, err
+		}
 	}
 	a.changed(res.Incident.ID)
 	a.wakeScheduler()

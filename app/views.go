@@ -36,6 +36,15 @@ func (a *App) canSeeIncident(ctx context.Context, actor *fenliu.User, inc *fenli
 	return fenliu.NotFound("警情", "incident", inc.ID)
 }
 
+// canSeeIncidentID is canSeeIncident by id.
+func (a *App) canSeeIncidentID(ctx context.Context, actor *fenliu.User, id int64) error {
+	inc, err := a.db.Incident(ctx, id)
+	if err != nil {
+		return err
+	}
+	return a.canSeeIncident(ctx, actor, inc)
+}
+
 // Names resolves the ids a screen shows to names.
 type Names struct {
 	Units map[int64]string `json:"units"`
@@ -109,13 +118,18 @@ type IncidentView struct {
 	Events   []*fenliu.Event  `json:"events"`
 	Names    *Names           `json:"-"`
 	Area     *fenliu.Area     `json:"-"` // the incident's area, for the map
-	// ShowCaller: the actor may see the caller's name and phone.
-	ShowCaller bool `json:"-"`
+	// Caller: how the actor sees the caller (fenliu.CallerAccessTo); the
+	// incident's name and phone are masked unless it is CallerFull.
+	Caller fenliu.CallerAccess `json:"caller_access"`
 }
 
 // Incident returns the incident with its orders and history. Unit staff see
 // only incidents with an order of their unit, and only their unit's orders.
 func (a *App) Incident(ctx context.Context, actor *fenliu.User, id int64) (*IncidentView, error) {
+	return a.incident(ctx, actor, id, ViaIncident)
+}
+
+func (a *App) incident(ctx context.Context, actor *fenliu.User, id int64, via string) (*IncidentView, error) {
 	inc, err := a.db.Incident(ctx, id)
 	if err != nil {
 		return nil, err
@@ -148,7 +162,11 @@ func (a *App) Incident(ctx context.Context, actor *fenliu.User, id int64) (*Inci
 		}
 		orders, events = kept, evs
 	}
-	v := &IncidentView{Incident: inc, Orders: orders, Events: events, ShowCaller: fenliu.CanSeeCallerPhone(actor)}
+	acc, err := a.shield(ctx, actor, via, inc)
+	if err != nil {
+		return nil, err
+	}
+	v := &IncidentView{Incident: inc, Orders: orders, Events: events, Caller: acc[inc.ID]}
 	if v.Names, err = a.nameMaps(ctx, true); err != nil {
 		return nil, err
 	}
@@ -161,11 +179,24 @@ func (a *App) Incident(ctx context.Context, actor *fenliu.User, id int64) (*Inci
 }
 
 // Incidents lists incidents; unit staff see only those with their orders.
+// A search by phone is for those who see callers in full.
 func (a *App) Incidents(ctx context.Context, actor *fenliu.User, f fenliu.IncidentFilter) ([]*fenliu.Incident, error) {
 	if !fenliu.SeesAllUnits(actor) {
 		f.UnitID = actor.UnitID
 	}
-	return a.db.Incidents(ctx, f)
+	if f.Phone != "" {
+		if err := fenliu.CanSearchByPhone(actor); err != nil {
+			return nil, err
+		}
+	}
+	list, err := a.db.Incidents(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.shield(ctx, actor, ViaList, list...); err != nil {
+		return nil, err
+	}
+	return list, nil
 }
 
 // Order returns a work order the actor may see.
@@ -201,9 +232,9 @@ type OrderView struct {
 	Actions   []fenliu.Action // what the actor may do now
 	RerouteTo []*fenliu.Unit  // units it may be re-routed to
 	Names     *Names
-	// ShowCaller: the actor may see the caller's name and phone.
-	ShowCaller bool
-	Supervise  bool // the actor may send notices about it
+	// Caller: how the actor sees the caller (fenliu.CallerAccessTo).
+	Caller    fenliu.CallerAccess
+	Supervise bool // the actor may send notices about it
 }
 
 // OrderView reads an order's page.
@@ -212,12 +243,12 @@ func (a *App) OrderView(ctx context.Context, actor *fenliu.User, id int64) (*Ord
 	if err != nil {
 		return nil, err
 	}
-	iv, err := a.Incident(ctx, actor, o.IncidentID)
+	iv, err := a.incident(ctx, actor, o.IncidentID, ViaOrder)
 	if err != nil {
 		return nil, err
 	}
 	v := &OrderView{Order: o, Incident: iv.Incident, Names: iv.Names, Actions: fenliu.AllowedActions(actor, o),
-		ShowCaller: fenliu.CanSeeCallerPhone(actor), Supervise: fenliu.CanSupervise(actor) == nil}
+		Caller: iv.Caller, Supervise: fenliu.CanSupervise(actor) == nil}
 	for _, e := range iv.Events {
 		if e.OrderID == o.ID || e.OrderID == 0 {
 			v.Events = append(v.Events, e)
@@ -432,7 +463,7 @@ type CallbackItem struct {
 	O     *fenliu.Order
 	In    *fenliu.Incident
 	Unit  string
-	Phone string     // shown to callback staff only
+	Phone string     // masked unless the actor sees callers in full (fenliu.CallerAccessTo)
 	Due   *time.Time // the callback's own limit
 }
 
@@ -464,10 +495,10 @@ func (a *App) CallbackQueue(ctx context.Context, actor *fenliu.User) (*CallbackQ
 		if err != nil {
 			return nil, err
 		}
-		it := CallbackItem{O: o, In: in, Unit: names.Units[o.UnitID], Due: o.CallbackDue}
-		if fenliu.CanSeeCallerPhoneOnCallback(actor) {
-			it.Phone = in.CallerPhone
+		if _, err := a.shield(ctx, actor, ViaCallback, in); err != nil {
+			return nil, err
 		}
+		it := CallbackItem{O: o, In: in, Unit: names.Units[o.UnitID], Due: o.CallbackDue, Phone: in.CallerPhone}
 		out.Items = append(out.Items, it)
 	}
 	return out, nil
@@ -498,6 +529,8 @@ func (a *App) DeskQueue(ctx context.Context, actor *fenliu.User) (*DeskQueue, er
 	if q.Undispatched, err = a.db.IncidentsWaiting(ctx, true, 100); err != nil {
 		return nil, err
 	}
+	mask(q.Undecided...) // the queue shows no callers
+	mask(q.Undispatched...)
 	returned, err := a.db.Orders(ctx, fenliu.OrderFilter{States: []fenliu.OrderState{fenliu.StateReturned}, Limit: 100})
 	if err != nil {
 		return nil, err

@@ -1,7 +1,7 @@
 package console
 
 import (
-	"io"
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -130,36 +130,35 @@ func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *ses
 }
 
 func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request, sess *session) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
-	if err := r.ParseMultipartForm(4 << 20); err != nil {
-		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ETooLarge, ZH: "文件过大（最大 4 MB）", EN: "file too large (4 MB at most)"})
+	if err := fenliu.CanAdminister(sess.User); err != nil {
+		s.fail(w, r, sess, err)
 		return
 	}
-	f, fh, err := r.FormFile("file")
-	if err != nil {
+	files := formFiles(r, "file")
+	if len(files) == 0 {
 		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EInvalid, Field: "file", ZH: "请选择文件", EN: "choose a file"})
 		return
 	}
-	defer f.Close()
+	fh := files[0]
+	if len(fh.Data) > 4<<20 {
+		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ETooLarge, ZH: "文件过大（最大 4 MB）", EN: "file too large (4 MB at most)"})
+		return
+	}
 	var c *catalog.Catalog
-	if strings.HasSuffix(strings.ToLower(fh.Filename), ".csv") {
-		c, err = catalog.ParseCSV(f)
+	var err error
+	if strings.HasSuffix(strings.ToLower(fh.Name), ".csv") {
+		c, err = catalog.ParseCSV(bytes.NewReader(fh.Data))
 		if err != nil {
 			err = &fenliu.Error{Code: fenliu.EInvalid, Field: "file", ZH: "事项清单无效：" + err.Error(), EN: "invalid catalogue: " + err.Error()}
 		}
 	} else {
-		b, rerr := io.ReadAll(f)
-		if rerr != nil {
-			s.fail(w, r, sess, rerr)
-			return
-		}
-		c, err = app.ParseCatalogYAML(b)
+		c, err = app.ParseCatalogYAML(fh.Data)
 	}
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	if err := s.app.ImportCatalog(r.Context(), sess.User, r.PostFormValue("version"), "console import "+fh.Filename, c); err != nil {
+	if err := s.app.ImportCatalog(r.Context(), sess.User, r.PostFormValue("version"), "console import "+fh.Name, c); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}

@@ -7,12 +7,14 @@ import (
 	"encoding/base64"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/app"
 )
 
 const (
@@ -29,7 +31,8 @@ type session struct {
 type sessionKey struct{}
 
 // auth requires a signed-in session; form posts must carry its CSRF token
-// (field "csrf" or header X-CSRF-Token, which htmx sends).
+// (field "csrf" or header X-CSRF-Token, which htmx sends), checked by
+// readForm before any file is read.
 func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, sess *session)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := s.currentSession(r)
@@ -42,9 +45,14 @@ func (s *Server) auth(h func(w http.ResponseWriter, r *http.Request, sess *sessi
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		if r.Method == http.MethodPost && !validCSRF(r, sess.CSRF) {
-			s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EForbidden, ZH: "页面已过期，请刷新后重试", EN: "the page has expired; reload and try again"})
-			return
+		if r.Method == http.MethodPost {
+			// The form, read once with its caps: the token before any file.
+			files, err := readForm(w, r, sess.CSRF)
+			if err != nil {
+				s.fail(w, r, sess, err)
+				return
+			}
+			r = withFiles(r, files)
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)), sess)
 	})
@@ -143,12 +151,40 @@ func safeNext(next string) string {
 	return next
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address a request came from: the peer's, or — when the
+// peer is a trusted proxy (Options.TrustedProxies) — the last address in
+// X-Forwarded-For that is not a trusted proxy. A client cannot choose its
+// address by sending the header itself.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trusted(a) {
+			return a.Unmap().String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -159,16 +195,34 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, nil, "", "")
 	p.Title = p.T("login.title")
 	p.Data = map[string]string{"Next": next, "Username": username}
-	keys := []string{"u:" + username, "ip:" + clientIP(r)}
+	// Held back per account at this address and per address, never per
+	// account alone: someone elsewhere cannot keep the owner out.
+	ip := s.clientIP(r)
+	keys := []struct {
+		key string
+		p   app.ThrottlePolicy
+	}{{"login:" + ip + "|" + strings.ToLower(username), app.LoginAccountAddr}, {"login:" + ip, app.LoginAddr}}
 	now := time.Now()
-	if wait := s.throttle.Blocked(now, keys...); wait > 0 {
-		p.Error = p.T("login.throttled", int(wait.Minutes())+1)
-		s.render(w, http.StatusTooManyRequests, "login", p)
-		return
+	for _, k := range keys {
+		wait, err := s.app.ThrottleWait(r.Context(), k.key)
+		if err != nil {
+			s.fail(w, r, nil, err)
+			return
+		}
+		if wait > 0 {
+			p.Error = p.T("login.throttled", int(wait.Seconds())+1)
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			s.render(w, http.StatusTooManyRequests, "login", p)
+			return
+		}
 	}
 	st, err := s.app.SignIn(r.Context(), username, password, s.opts.SessionTTL)
 	if fenliu.ErrorCode(err) == fenliu.EUnauthorized {
-		s.throttle.Fail(now, keys...)
+		for _, k := range keys {
+			if err := s.app.ThrottleFail(r.Context(), k.p, k.key); err != nil {
+				s.log.Error("sign-in throttle", "err", err)
+			}
+		}
 		p.Error = errorMessage(p.Lang, err)
 		s.render(w, http.StatusUnauthorized, "login", p)
 		return
@@ -177,7 +231,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	s.throttle.Reset(keys...)
+	if err := s.app.ThrottleReset(r.Context(), keys[0].key); err != nil {
+		s.log.Error("sign-in throttle", "err", err)
+	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: st.ID, Path: "/", Expires: now.Add(s.opts.SessionTTL),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookie})
 	if next == "" {
@@ -187,6 +243,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	sess := s.currentSession(r)
 	if sess != nil && !validCSRF(r, sess.CSRF) {
 		// Not from our own page: keep the session (no logout CSRF).
@@ -201,73 +258,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookie})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// Throttle limits failed sign-ins: after max failures for a key (a username
-// or an address) within window, that key must wait until the oldest failure
-// leaves the window.
-type Throttle struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-// NewThrottle returns a throttle allowing max failures per window.
-func NewThrottle(max int, window time.Duration) *Throttle {
-	return &Throttle{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-// Blocked returns how long any of the keys must still wait (0: not blocked).
-func (t *Throttle) Blocked(now time.Time, keys ...string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		fs := t.recent(now, k)
-		if len(fs) >= t.max {
-			if w := fs[0].Add(t.window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait
-}
-
-// Fail records a failure for each key.
-func (t *Throttle) Fail(now time.Time, keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, k := range keys {
-		t.fails[k] = append(t.recent(now, k), now)
-	}
-	if len(t.fails) > 100000 { // bound memory under a spray of names
-		for k := range t.fails {
-			if len(t.recent(now, k)) == 0 {
-				delete(t.fails, k)
-			}
-		}
-	}
-}
-
-// Reset forgets the keys' failures (after a good sign-in).
-func (t *Throttle) Reset(keys ...string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, k := range keys {
-		delete(t.fails, k)
-	}
-}
-
-func (t *Throttle) recent(now time.Time, k string) []time.Time {
-	fs := t.fails[k]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= t.window {
-		i++
-	}
-	fs = fs[i:]
-	t.fails[k] = fs
-	return fs
 }
 
 func randomToken() string {

@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -40,18 +42,23 @@ type Options struct {
 	SessionTTL   time.Duration // default 12h
 	// Live fans change notices out to open screens (default: a new broker).
 	Live *Broker
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client's address (sign-in throttling, report quotas).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the web console.
 type Server struct {
-	app      *app.App
-	log      *slog.Logger
-	opts     Options
-	live     *Broker
-	throttle *Throttle
-	pages    map[string]*template.Template
-	static   map[string]staticFile
-	version  string // checksum of the static files, part of their URLs
+	app     *app.App
+	log     *slog.Logger
+	opts    Options
+	live    *Broker
+	pages   map[string]*template.Template
+	static  map[string]staticFile
+	version string // checksum of the static files, part of their URLs
+	// tileOrigin is the tile server's origin (" https://tiles.example"),
+	// the only other place images may come from.
+	tileOrigin string
 }
 
 type staticFile struct {
@@ -68,7 +75,10 @@ func New(a *app.App, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.Live == nil {
 		opts.Live = NewBroker()
 	}
-	s := &Server{app: a, log: log, opts: opts, live: opts.Live, throttle: NewThrottle(5, 15*time.Minute)}
+	s := &Server{app: a, log: log, opts: opts, live: opts.Live}
+	if u, err := url.Parse(strings.ReplaceAll(strings.ReplaceAll(opts.TileURL, "{", ""), "}", "")); err == nil && u.Host != "" && (u.Scheme == "https" || u.Scheme == "http") {
+		s.tileOrigin = " " + u.Scheme + "://" + u.Host
+	}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
@@ -145,6 +155,10 @@ func (s *Server) parseTemplates() error {
 		"periods":      func() []string { return []string{"day", "week", "month"} },
 		"notices":      func(p *page, rows []noticeRow) map[string]any { return map[string]any{"P": p, "Rows": rows} },
 		"deref":        func(t *time.Time) time.Time { return *t },
+		"isUpload":     fenliu.IsUploadURI,
+		"caller": func(p *page, in *fenliu.Incident, acc fenliu.CallerAccess) map[string]any {
+			return map[string]any{"P": p, "In": in, "Access": acc}
+		},
 		"ms": func(t any) int64 {
 			switch v := t.(type) {
 			case *time.Time:
@@ -284,14 +298,14 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
-	securityHeaders(w)
+	s.securityHeaders(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
 // fragment writes one named template (for htmx swaps).
-func (s *Server) fragment(w http.ResponseWriter, status int, page, block string, p *page) {
+func (s *Server) fragment(w http.ResponseWriter, status int, page, block string, p any) {
 	t, ok := s.pages[page]
 	if !ok {
 		http.Error(w, "template missing", http.StatusInternalServerError)
@@ -303,20 +317,20 @@ func (s *Server) fragment(w http.ResponseWriter, status int, page, block string,
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
-	securityHeaders(w)
+	s.securityHeaders(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
-func securityHeaders(w http.ResponseWriter) {
+func (s *Server) securityHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	// Scripts only from this origin: call texts can never run as script.
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:"+s.tileOrigin+"; connect-src 'self'; frame-ancestors 'none'")
 }
 
 // errorMessage is a domain error's message in the page's language.
@@ -336,12 +350,12 @@ func errorMessage(lang string, err error) string {
 
 // fail answers an error on a console page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err error) {
-	code := fenliu.ErrorCode(err)
-	status := map[string]int{fenliu.EInvalid: 400, fenliu.EUnprocessable: 422, fenliu.EInvalidTransition: 409,
-		fenliu.EConflict: 409, fenliu.ENotFound: 404, fenliu.EForbidden: 403, fenliu.EUnauthorized: 401, fenliu.ETooLarge: 413}[code]
-	if status == 0 {
-		status = 500
+	status := fenliu.StatusOf(err) // the one table, the API's too
+	if status >= 500 {
 		s.log.Error("console", "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "30")
 	}
 	p := s.newPage(r, sess, "", "")
 	p.Error = errorMessage(p.Lang, err)

@@ -32,7 +32,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		orders = append(orders, incidentOrder{O: o, Unit: view.Names.Units[o.UnitID]})
 	}
 	p.Data = map[string]any{"Incident": view.Incident, "Orders": orders, "Timeline": s.timeline(p, view.Names, view.Events),
-		"ShowCaller": view.ShowCaller, "CategoryName": s.categoryName(p.Lang, view.Incident.Category),
+		"Caller": view.Caller, "CategoryName": s.categoryName(p.Lang, view.Incident.Category),
 		"GeoJSON": geoJSON(view.Incident, view.Area)}
 	s.render(w, http.StatusOK, "incident", p)
 }
@@ -59,4 +59,23 @@ func geoJSON(in *fenliu.Incident, area *fenliu.Area) string {
 	}
 	b, _ := json.Marshal(map[string]any{"type": "FeatureCollection", "features": fs})
 	return string(b)
+}
+
+// reveal shows a masked caller in full to someone the policy lets reveal it,
+// with the reason given; the reveal is recorded (app.RevealCaller). htmx
+// swaps the answer in for the masked caller.
+func (s *Server) reveal(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	c, err := s.app.RevealCaller(r.Context(), sess.User, id, r.PostFormValue("reason"))
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	p := s.newPage(r, sess, "", "")
+	in := &fenliu.Incident{ID: c.IncidentID, CallerName: c.Name, CallerPhone: c.Phone}
+	s.fragment(w, http.StatusOK, "incident", "caller", map[string]any{"P": p, "In": in, "Access": fenliu.CallerFull})
 }

@@ -27,6 +27,10 @@ func (s *Server) noticeSend(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, sess, err)
 		return
 	}
+	if err := fenliu.CanSupervise(sess.User); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
 	due, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("due_at"), s.app.Location(r.Context()))
 	if err != nil {
 		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EInvalid, Field: "due_at", ZH: "回复期限格式错误", EN: "invalid due time"})

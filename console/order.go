@@ -2,10 +2,8 @@ package console
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -75,7 +73,7 @@ func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	p.Data = map[string]any{"O": v.Order, "Incident": v.Incident, "UnitName": v.Names.Units[v.Order.UnitID],
 		"Actions": v.Actions, "Timeline": s.timeline(p, v.Names, v.Events),
-		"ShowCaller": v.ShowCaller, "Units": v.RerouteTo, "Notices": notices, "Supervise": v.Supervise}
+		"Caller": v.Caller, "Units": v.RerouteTo, "Notices": notices, "Supervise": v.Supervise}
 	s.render(w, http.StatusOK, "order", p)
 }
 
@@ -99,18 +97,11 @@ func (s *Server) orderAct(w http.ResponseWriter, r *http.Request, sess *session)
 	http.Redirect(w, r, fmt.Sprintf("/orders/%d", id), http.StatusSeeOther)
 }
 
-// actionInput reads an action form: note, version, unit, callback fields,
-// location and photos (stored as uploads and attached).
+// actionInput reads an action form (already read by auth, readForm):
+// note, version, unit, callback fields, location and photos (checked and
+// stored by the service layer with the action's event).
 func (s *Server) actionInput(w http.ResponseWriter, r *http.Request, sess *session) (fenliu.ActionInput, error) {
 	var in fenliu.ActionInput
-	r.Body = http.MaxBytesReader(w, r.Body, 5*app.MaxUpload+1<<20)
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return in, &fenliu.Error{Code: fenliu.ETooLarge, ZH: "上传的内容过大", EN: "upload too large"}
-		}
-	} else if err := r.ParseForm(); err != nil {
-		return in, &fenliu.Error{Code: fenliu.EInvalid, ZH: "表单无效", EN: "invalid form"}
-	}
 	in.Note = r.PostFormValue("note")
 	in.Version, _ = strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	in.UnitID, _ = strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
@@ -125,36 +116,8 @@ func (s *Server) actionInput(w http.ResponseWriter, r *http.Request, sess *sessi
 			in.Lat, in.Lng = &lat, &lng
 		}
 	}
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["photo"] {
-			if fh.Size == 0 {
-				continue
-			}
-			att, err := s.savePhoto(r, sess.User, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() })
-			if err != nil {
-				return in, err
-			}
-			in.Attachments = append(in.Attachments, att)
-		}
-	}
+	in.Files, in.Addr = formFiles(r, "photo"), s.clientIP(r)
 	return in, nil
-}
-
-// savePhoto reads an uploaded image and stores it (app.SaveUpload).
-func (s *Server) savePhoto(r *http.Request, actor *fenliu.User, name string, size int64, open func() (io.ReadCloser, error)) (fenliu.Attachment, error) {
-	if size > app.MaxUpload {
-		return fenliu.Attachment{}, fenliu.Errorf(fenliu.ETooLarge, "photo", "照片不能超过 %d MB", "a photo may be at most %d MB", app.MaxUpload>>20)
-	}
-	f, err := open()
-	if err != nil {
-		return fenliu.Attachment{}, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, app.MaxUpload+1))
-	if err != nil {
-		return fenliu.Attachment{}, err
-	}
-	return s.app.SaveUpload(r.Context(), actor, name, data)
 }
 
 // upload serves a stored file to signed-in users.

@@ -1,11 +1,9 @@
 package console
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -40,56 +38,45 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	sess := s.currentSession(r)
 	p := s.newPage(r, sess, "", "")
 	p.Title = p.T("report.title")
-	r.Body = http.MaxBytesReader(w, r.Body, 5*app.MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
-		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ETooLarge, ZH: "上传的内容过大", EN: "upload too large"})
-		return
-	}
 	want := ""
 	if sess != nil {
 		want = sess.CSRF
 	} else if c, err := r.Cookie(publicCSRFCookie); err == nil {
 		want = c.Value
 	}
-	if want == "" || !validCSRF(r, want) {
+	if want == "" {
 		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EForbidden, ZH: "页面已过期，请刷新后重试", EN: "the page has expired; reload and try again"})
 		return
 	}
-	if wait := s.throttle.Blocked(time.Now(), "report:"+clientIP(r)); wait > 0 && sess == nil {
-		s.fail(w, r, sess, &fenliu.Error{Code: fenliu.EForbidden, ZH: "提交过于频繁，请稍后再试", EN: "too many reports; try again later"})
+	// Every citizen's post counts against the address's allowance before
+	// its body is read: a refused report counts as much as a kept one.
+	if sess == nil {
+		if wait, err := s.app.ThrottleHit(r.Context(), app.ReportThrottle, "report:"+s.clientIP(r)); err != nil {
+			s.fail(w, r, sess, err)
+			return
+		} else if wait > 0 {
+			s.fail(w, r, sess, &fenliu.Error{Code: fenliu.ETooMany, ZH: "提交过于频繁，请稍后再试", EN: "too many reports; try again later"})
+			return
+		}
+	}
+	files, err := readForm(w, r, want)
+	if err != nil {
+		s.fail(w, r, sess, err)
 		return
 	}
 	in := fenliu.IncidentInput{Text: r.PostFormValue("text"), Address: r.PostFormValue("address"),
-		CallerName: r.PostFormValue("name"), CallerPhone: r.PostFormValue("phone")}
+		CallerName: r.PostFormValue("name"), CallerPhone: r.PostFormValue("phone"),
+		Files: formFilesOf(files, "photo"), Addr: s.clientIP(r)}
 	if lat, err1 := strconv.ParseFloat(r.PostFormValue("lat"), 64); err1 == nil {
 		if lng, err2 := strconv.ParseFloat(r.PostFormValue("lng"), 64); err2 == nil {
 			in.Lat, in.Lng = &lat, &lng
 		}
 	}
-	var actor *fenliu.User
-	if sess != nil {
-		actor = sess.User
-	}
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["photo"] {
-			if fh.Size == 0 {
-				continue
-			}
-			att, err := s.savePhoto(r, actor, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() })
-			if err != nil {
-				s.fail(w, r, sess, err)
-				return
-			}
-			in.Attachments = append(in.Attachments, att)
-		}
-	}
 	var inc *fenliu.Incident
-	var err error
 	if sess != nil {
 		in.Channel = fenliu.ChannelGrid
 		inc, _, err = s.app.Intake(r.Context(), sess.User, in)
 	} else {
-		s.throttle.Fail(time.Now(), "report:"+clientIP(r)) // counts reports, not failures: 5 per window per address
 		inc, err = s.app.PublicIntake(r.Context(), in)
 	}
 	if err != nil {

@@ -39,6 +39,7 @@ func (s *Server) Routes() []Route {
 		{Pattern: "POST /incidents/{id}/dispatch-suggested", handler: a(s.dispatchSuggestedForm)},
 		{Pattern: "POST /incidents/{id}/decide", handler: a(s.decideForm)},
 		{Pattern: "POST /incidents/{id}/note", handler: a(s.noteForm)},
+		{Pattern: "POST /incidents/{id}/reveal", handler: a(s.reveal)},
 
 		// Unit staff: the inbox and the order page (inbox.go, order.go, notices.go).
 		{Pattern: "GET /inbox", handler: a(s.inbox)},
@@ -75,10 +76,14 @@ func (s *Server) Routes() []Route {
 	}
 }
 
-// Register adds the console's routes to mux.
+// Register adds the console's routes to mux. Every route is behind
+// net/http's cross-origin protection: a browser's cross-site POST (a forged
+// sign-in, report or action) is refused from its Sec-Fetch-Site and Origin
+// headers before its body is read, on top of each form's CSRF token.
 func (s *Server) Register(mux *http.ServeMux) {
+	cop := http.NewCrossOriginProtection()
 	for _, r := range s.Routes() {
-		mux.Handle(r.Pattern, r.handler)
+		mux.Handle(r.Pattern, cop.Handler(r.handler))
 	}
 }
 

@@ -51,13 +51,35 @@ func (api *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, r, api.log, err)
 }
 
+// health answers whether the server is ready (as /readyz), for monitors
+// of the API.
 func (api *API) health(w http.ResponseWriter, r *http.Request) {
-	if err := api.app.Ping(r.Context()); err != nil {
-		api.log.Error("health", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		return
+	rd := api.app.Ready(r.Context())
+	status, code := "ok", http.StatusOK
+	if !rd.Ready {
+		status, code = "unavailable", http.StatusServiceUnavailable
+		api.log.Warn("not ready", "checks", rd.Checks)
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, code, map[string]any{"status": status, "checks": rd.Checks})
+}
+
+// healthz answers that the process is alive (nothing else is checked).
+func (api *API) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
+}
+
+// readyz answers whether the server can take work: the database answers
+// and accepts a write, the disk has room, the scheduler is running; with
+// the reason of each failed check, the uploads' size and the free disk.
+func (api *API) readyz(w http.ResponseWriter, r *http.Request) {
+	rd := api.app.Ready(r.Context())
+	code := http.StatusOK
+	if !rd.Ready {
+		code = http.StatusServiceUnavailable
+		api.log.Warn("not ready", "checks", rd.Checks)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, code, rd)
 }
 
 func (api *API) me(w http.ResponseWriter, r *http.Request, u *fenliu.User) {

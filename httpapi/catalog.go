@@ -44,6 +44,11 @@ func (api *API) catalogVersions(w http.ResponseWriter, r *http.Request, u *fenli
 // importCatalog takes a whole catalogue: YAML (Content-Type application/yaml
 // or text/yaml) or JSON; ?version= names the new version.
 func (api *API) importCatalog(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	// Who may, before the body is read: no parsing for those who may not.
+	if err := fenliu.CanAdminister(u); err != nil {
+		api.fail(w, r, err)
+		return
+	}
 	var c *catalog.Catalog
 	ct := r.Header.Get("Content-Type")
 	if strings.Contains(ct, "yaml") {
@@ -77,6 +82,11 @@ func (api *API) importCatalog(w http.ResponseWriter, r *http.Request, u *fenliu.
 }
 
 func (api *API) putCategory(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	// Who may, before the body is read: no parsing for those who may not.
+	if err := fenliu.CanAdminister(u); err != nil {
+		api.fail(w, r, err)
+		return
+	}
 	var body struct {
 		Version  string           `json:"version"`
 		Group    string           `json:"group"`

@@ -243,6 +243,10 @@ func (api *API) dispatch(w http.ResponseWriter, r *http.Request, u *fenliu.User)
 
 // triage answers what the engine suggests for a text (nothing is written).
 func (api *API) triage(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	if err := fenliu.CanIntake(u); err != nil {
+		api.fail(w, r, err)
+		return
+	}
 	var body struct {
 		Text    string `json:"text"`
 		AreaID  int64  `json:"area_id"`

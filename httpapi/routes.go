@@ -38,6 +38,8 @@ func (api *API) Routes() []Route {
 	a := api.auth
 	return []Route{
 		{Pattern: "GET /api/v1/health", Public: true, handler: http.HandlerFunc(api.health)},
+		{Pattern: "GET /healthz", Public: true, handler: http.HandlerFunc(api.healthz)},
+		{Pattern: "GET /readyz", Public: true, handler: http.HandlerFunc(api.readyz)},
 		{Pattern: "GET /api/v1/me", handler: a(api.me)},
 
 		// Incidents (incidents.go): intake, the one-click transfer, decisions, dispatch.
@@ -49,6 +51,10 @@ func (api *API) Routes() []Route {
 		{Pattern: "POST /api/v1/incidents/{id}/transfer", handler: a(api.transfer)},
 		{Pattern: "POST /api/v1/incidents/{id}/dispatch-suggested", handler: a(api.dispatchSuggested)},
 		{Pattern: "POST /api/v1/triage", handler: a(api.triage)},
+
+		// Callers' personal data (privacy.go): the recorded reveal, the access log.
+		{Pattern: "POST /api/v1/incidents/{id}/reveal", handler: a(api.revealCaller)},
+		{Pattern: "GET /api/v1/access-log", handler: a(api.accessLog)},
 
 		// Work orders (orders.go).
 		{Pattern: "GET /api/v1/orders", handler: a(api.listOrders)},

@@ -61,6 +61,11 @@ func (api *API) setRouting(w http.ResponseWriter, r *http.Request, u *fenliu.Use
 }
 
 func (api *API) setCalendar(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	// Who may, before the body is read: no parsing for those who may not.
+	if err := fenliu.CanAdminister(u); err != nil {
+		api.fail(w, r, err)
+		return
+	}
 	var body struct {
 		DayStart string   `json:"day_start"` // "08:30"
 		DayEnd   string   `json:"day_end"`   // "17:30"

@@ -7,8 +7,10 @@ package server
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,6 +28,8 @@ type Config struct {
 	SecureCookies     bool
 	SchedulerInterval time.Duration
 	LogFormat         string
+	TrustedProxies    []netip.Prefix
+	MinFreeDisk       int64
 }
 
 // Option is one configuration setting: its flag, its environment variable,
@@ -64,6 +68,56 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 	}
 }
 
+// prefixes reads a comma-separated list of addresses and CIDR ranges.
+func prefixes(p func(*Config) *[]netip.Prefix) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []netip.Prefix
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			if !strings.Contains(f, "/") {
+				a, err := netip.ParseAddr(f)
+				if err != nil {
+					return fmt.Errorf("not an address or CIDR range: %q", f)
+				}
+				out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+				continue
+			}
+			pr, err := netip.ParsePrefix(f)
+			if err != nil {
+				return fmt.Errorf("not an address or CIDR range: %q", f)
+			}
+			out = append(out, pr.Masked())
+		}
+		*p(c) = out
+		return nil
+	}
+}
+
+// bytesize reads a size: a number with an optional KB, MB or GB (of 1024).
+func bytesize(p func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		mult := int64(1)
+		s := strings.ToUpper(strings.TrimSpace(v))
+		for _, u := range []struct {
+			suffix string
+			m      int64
+		}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
+			if t, ok := strings.CutSuffix(s, u.suffix); ok {
+				s, mult = strings.TrimSpace(t), u.m
+				break
+			}
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("not a size (such as 512MB): %q", v)
+		}
+		*p(c) = n * mult
+		return nil
+	}
+}
+
 func integer(p func(*Config) *int) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
@@ -88,6 +142,8 @@ var Options = []Option{
 	{"secure-cookies", "FENLIU_SECURE_COOKIES", "false", "mark cookies Secure (serve behind HTTPS)", boolean(func(c *Config) *bool { return &c.SecureCookies })},
 	{"scheduler-interval", "FENLIU_SCHEDULER_INTERVAL", "30s", "how often the scheduler looks for timers armed by other servers", duration(func(c *Config) *time.Duration { return &c.SchedulerInterval })},
 	{"log-format", "FENLIU_LOG_FORMAT", "text", "log format: text or json", str(func(c *Config) *string { return &c.LogFormat })},
+	{"trusted-proxies", "FENLIU_TRUSTED_PROXIES", "", "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client's address; empty trusts none", prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })},
+	{"min-free-disk", "FENLIU_MIN_FREE_DISK", "256MB", "free space the database's disk must keep: below it /readyz answers 503 and uploads are refused", bytesize(func(c *Config) *int64 { return &c.MinFreeDisk })},
 }
 
 // DefaultConfig is the configuration from the table's defaults, then the

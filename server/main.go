@@ -76,7 +76,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	live := console.NewBroker()
-	opts := app.Options{Now: m.Now, RepeatWindow: m.Config.RepeatWindow, Log: log, Triage: Triage, OnChange: live.Publish}
+	opts := app.Options{Now: m.Now, RepeatWindow: m.Config.RepeatWindow, Log: log, Triage: Triage, OnChange: live.Publish,
+		MinFreeDisk: m.Config.MinFreeDisk, SchedulerInterval: m.Config.SchedulerInterval}
 	if m.DB.Driver == "postgres" {
 		// Several servers may share the database: every change goes through
 		// NOTIFY, and each server's listener feeds its own screens.
@@ -103,7 +104,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	if m.Console, err = console.New(m.App, log, console.Options{TileURL: m.Config.Tiles, SecureCookie: m.Config.SecureCookies, Live: live}); err != nil {
+	if m.Console, err = console.New(m.App, log, console.Options{TileURL: m.Config.Tiles, SecureCookie: m.Config.SecureCookies, Live: live,
+		TrustedProxies: m.Config.TrustedProxies}); err != nil {
 		return err
 	}
 	m.API = httpapi.New(m.App, log)

@@ -29,6 +29,9 @@ type DB struct {
 	w      *sql.DB // writer (SQLite: one connection; PostgreSQL: the pool)
 	r      *sql.DB // readers (SQLite: a separate read-only pool)
 	Driver string  // "sqlite" or "postgres"
+	// Dir is the SQLite file's folder (whose disk the database fills);
+	// empty for PostgreSQL, whose disk is the database server's.
+	Dir string
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -90,7 +93,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	r.SetMaxOpenConns(8)
-	return &DB{Q: Q{r: r}, w: w, r: r, Driver: "sqlite"}, nil
+	return &DB{Q: Q{r: r}, w: w, r: r, Driver: "sqlite", Dir: filepath.Dir(path)}, nil
 }
 
 // Close closes the database.
@@ -189,8 +192,12 @@ func mapErr(err error) error {
 			return &fenliu.Error{Code: fenliu.EConflict, ZH: "记录已存在", EN: "already exists", Err: err}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "引用的记录不存在", EN: "a referenced record does not exist", Err: err}
-		case sqlite3.SQLITE_FULL:
-			return &fenliu.Error{Code: fenliu.EUnavailable, ZH: "存储空间已满", EN: "the disk is full", Err: err}
+		}
+		// The disk: full, or failing writes (a full disk often shows as an
+		// I/O error in WAL mode). Primary codes, whatever the extension.
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR:
+			return &fenliu.Error{Code: fenliu.EUnavailable, ZH: "存储空间已满或无法写入", EN: "the disk is full or cannot be written", Err: err}
 		}
 	}
 	var pe *pgconn.PgError

@@ -73,29 +73,31 @@ func (q *Q) DeleteSession(ctx context.Context, id string, now time.Time) error {
 
 // CreateUpload stores a file and sets its ID and token.
 func (q *Q) CreateUpload(ctx context.Context, u *fenliu.Upload) error {
-	u.Token = randToken(18)
+	if u.Token == "" {
+		u.Token = randToken(18)
+	}
 	h := sha256.Sum256(u.Data)
 	u.SHA256, u.Size = hex.EncodeToString(h[:]), int64(len(u.Data))
-	return mapErr(q.row(ctx, `INSERT INTO uploads (token, name, content_type, size, sha256, data, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Token, u.Name, u.ContentType, u.Size, u.SHA256, u.Data,
-		nullID(u.CreatedBy), ms(u.CreatedAt)).Scan(&u.ID))
+	return mapErr(q.row(ctx, `INSERT INTO uploads (token, name, content_type, size, sha256, data, created_by, created_at, incident_id, order_id, addr)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Token, u.Name, u.ContentType, u.Size, u.SHA256, u.Data,
+		nullID(u.CreatedBy), ms(u.CreatedAt), nullID(u.IncidentID), nullID(u.OrderID), u.Addr).Scan(&u.ID))
 }
 
 // UploadByToken returns a stored file.
 func (q *Q) UploadByToken(ctx context.Context, token string) (*fenliu.Upload, error) {
 	var (
 		u       fenliu.Upload
-		by      sql.NullInt64
-		created int64
+		by, inc, ord sql.NullInt64
+		created      int64
 	)
-	err := q.row(ctx, `SELECT id, token, name, content_type, size, sha256, data, created_by, created_at FROM uploads WHERE token = ?`, token).
-		Scan(&u.ID, &u.Token, &u.Name, &u.ContentType, &u.Size, &u.SHA256, &u.Data, &by, &created)
+	err := q.row(ctx, `SELECT id, token, name, content_type, size, sha256, data, created_by, created_at, incident_id, order_id FROM uploads WHERE token = ?`, token).
+		Scan(&u.ID, &u.Token, &u.Name, &u.ContentType, &u.Size, &u.SHA256, &u.Data, &by, &created, &inc, &ord)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fenliu.NotFound("附件", "file", token)
 	}
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	u.CreatedBy, u.CreatedAt = by.Int64, fromMS(created)
+	u.CreatedBy, u.CreatedAt, u.IncidentID, u.OrderID = by.Int64, fromMS(created), inc.Int64, ord.Int64
 	return &u, nil
 }
