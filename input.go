@@ -187,8 +187,8 @@ func (d *DispatchInput) Validate() error {
 type ActionInput struct {
 	Note         string       `json:"note"`
 	Attachments  []Attachment `json:"attachments"`
-	Files        []File       `json:"-"` // photos sent with the form
-	Addr         string       `json:"-"` // the sender's address, for upload quotas
+	Files        []File       `json:"-"`            // photos sent with the form
+	Addr         string       `json:"-"`            // the sender's address, for upload quotas
 	Version      int64        `json:"version"`      // optional: the order version the caller saw
 	UnitID       int64        `json:"unit_id"`      // reroute: the new unit
 	Solved       *bool        `json:"solved"`       // callback

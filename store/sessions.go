@@ -86,7 +86,7 @@ func (q *Q) CreateUpload(ctx context.Context, u *fenliu.Upload) error {
 // UploadByToken returns a stored file.
 func (q *Q) UploadByToken(ctx context.Context, token string) (*fenliu.Upload, error) {
 	var (
-		u       fenliu.Upload
+		u            fenliu.Upload
 		by, inc, ord sql.NullInt64
 		created      int64
 	)
