@@ -36,6 +36,15 @@ func (a *App) canSeeIncident(ctx context.Context, actor *fenliu.User, inc *fenli
 	return fenliu.NotFound("警情", "incident", inc.ID)
 }
 
+// CanSeeIncident reports whether the actor may read the incident (live
+// updates tell each screen only of what it may read).
+func (a *App) CanSeeIncident(ctx context.Context, actor *fenliu.User, id int64) error {
+	if fenliu.SeesAllUnits(actor) {
+		return nil
+	}
+	return a.canSeeIncidentID(ctx, actor, id)
+}
+
 // canSeeIncidentID is canSeeIncident by id.
 func (a *App) canSeeIncidentID(ctx context.Context, actor *fenliu.User, id int64) error {
 	inc, err := a.db.Incident(ctx, id)

@@ -67,6 +67,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 		case <-r.Context().Done():
 			return
 		case id := <-c:
+			// Only what the viewer may read: unit staff hear of their
+			// units' incidents alone.
+			if err := s.app.CanSeeIncident(r.Context(), sess.User, id); err != nil {
+				continue
+			}
 			if _, err := fmt.Fprintf(w, "event: changed\ndata: %d\n\n", id); err != nil {
 				return
 			}
