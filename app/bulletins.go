@@ -75,6 +75,12 @@ func (a *App) GenerateBulletins(ctx context.Context) (int, error) {
 		if ok {
 			made++
 		}
+		if period == "day" {
+			// The day is over: its chain head is stored and logged.
+			if _, err := a.SealDay(ctx, prev); err != nil {
+				return made, err
+			}
+		}
 	}
 	return made, nil
 }

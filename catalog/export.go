@@ -59,6 +59,9 @@ func (c *Catalog) WriteCSV(w io.Writer) error {
 				strconv.FormatBool(cat.AutoDispatch),
 				strings.Join(cat.Keywords, listSep), strings.Join(cat.Examples, listSep), cat.Script, c.Version,
 			}
+			for i := range row {
+				row[i] = NeutralCell(row[i])
+			}
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -118,7 +121,7 @@ func ParseCSV(r io.Reader) (*Catalog, error) {
 			if !ok || i >= len(rec) {
 				return ""
 			}
-			return strings.TrimSpace(rec[i])
+			return strings.TrimSpace(unneutral(rec[i]))
 		}
 		empty := true
 		for _, v := range rec {
@@ -185,4 +188,22 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// NeutralCell keeps a spreadsheet from reading a cell as a formula: text
+// beginning with = + - @ (or a tab or carriage return) gets a leading
+// apostrophe, which spreadsheet programs show as text (CSV injection).
+func NeutralCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// unneutral undoes NeutralCell when the file is read back.
+func unneutral(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }

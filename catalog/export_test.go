@@ -142,3 +142,32 @@ func TestParseCSVErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVCellsNotFormulas: a cell that would be read as a formula is
+// written as text, and read back as it was.
+func TestCSVCellsNotFormulas(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := &c.Groups[0].Categories[0]
+	cat.Script = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+	cat.Keywords = append(cat.Keywords, "@SUM(A1)", "+1", "-2")
+	var b bytes.Buffer
+	if err := c.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{",=HYPERLINK", ",\"=HYPERLINK", ",@SUM", ",+1"} {
+		if strings.Contains(b.String(), bad) {
+			t.Errorf("the CSV has a formula cell: %q", bad)
+		}
+	}
+	back, err := ParseCSV(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := back.Category(cat.Code)
+	if got.Script != cat.Script || strings.Join(got.Keywords, "|") != strings.Join(cat.Keywords, "|") {
+		t.Errorf("read back: %q %q", got.Script, got.Keywords)
+	}
+}

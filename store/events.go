@@ -22,10 +22,25 @@ func (q *Q) InsertEvent(ctx context.Context, e *fenliu.Event) error {
 	if err != nil {
 		return err
 	}
-	return mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	// The chain: this event's hash covers its content and the hash of its
+	// incident's previous event. On PostgreSQL the incident's row is locked
+	// first, so two writers to one incident chain one after the other.
+	if q.pg {
+		if _, err := q.exec(ctx, `SELECT id FROM incidents WHERE id = ? FOR UPDATE`, e.IncidentID); err != nil {
+			return err
+		}
+	}
+	prev, err := q.lastHash(ctx, e.IncidentID)
+	if err != nil {
+		return err
+	}
+	row := ChainRow{IncidentID: e.IncidentID, OrderID: e.OrderID, At: ms(e.At), ActorID: e.ActorID, Kind: string(e.Kind),
+		FromState: string(e.FromState), ToState: string(e.ToState), Note: e.Note, Data: string(data), Attachments: string(att), PrevHash: prev}
+	row.Hash = row.Compute()
+	return mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.IncidentID, nullID(e.OrderID), ms(e.At), e.ActorID, string(e.Kind), string(e.FromState), string(e.ToState),
-		e.Note, string(data), string(att)).Scan(&e.ID))
+		e.Note, string(data), string(att), row.PrevHash, row.Hash).Scan(&e.ID))
 }
 
 // Events returns an incident's whole record, oldest first.

@@ -118,6 +118,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 var goSteps = map[string]func(context.Context, *Q) error{
 	"0006_one_door":  backfillWatch,
 	"0007_city_runs": backfillCallbacks,
+	"0008_security":  sealLegacy,
 }
 
 // backfillCallbacks starts the callback limit (48 hours from closing, the

@@ -93,7 +93,13 @@
           }
           return L.circleMarker(ll, { radius: 9, color: "#b91c1c", weight: 3, fillOpacity: 0.7 });
         },
-        onEachFeature: function (f, l) { if (f.properties.name) l.bindTooltip(f.properties.name); }
+        // Text, never HTML: an address is whatever a caller said.
+        onEachFeature: function (f, l) {
+          if (!f.properties.name) return;
+          var t = document.createElement("span");
+          t.textContent = f.properties.name;
+          l.bindTooltip(t);
+        }
       }).addTo(map);
       var b = layer.getBounds();
       if (b.isValid()) map.fitBounds(b.pad(0.5), { maxZoom: 16 });

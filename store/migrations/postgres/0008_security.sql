@@ -45,3 +45,37 @@ CREATE TABLE health_probe (
     id INTEGER PRIMARY KEY,
     at BIGINT NOT NULL
 );
+
+-- The record's hash chain (tamper evidence): each event carries a hash over
+-- its content and the hash of its incident's previous event. Events before
+-- this migration (ids up to chain_meta.legacy_max) are sealed once, in id
+-- order, when the migration runs; the only update the record allows is
+-- that one sealing of an unsealed event, content unchanged.
+ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE chain_meta (
+    id         INTEGER PRIMARY KEY,
+    legacy_max BIGINT NOT NULL
+);
+INSERT INTO chain_meta (id, legacy_max) SELECT 1, COALESCE(MAX(id), 0) FROM events;
+CREATE OR REPLACE FUNCTION fenliu_events_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.hash = '' AND NEW.hash <> ''
+        AND OLD.id <= (SELECT legacy_max FROM chain_meta WHERE id = 1)
+        AND (NEW.id, NEW.incident_id, NEW.order_id, NEW.at, NEW.actor_id, NEW.kind, NEW.from_state, NEW.to_state, NEW.note, NEW.data, NEW.attachments)
+            IS NOT DISTINCT FROM (OLD.id, OLD.incident_id, OLD.order_id, OLD.at, OLD.actor_id, OLD.kind, OLD.from_state, OLD.to_state, OLD.note, OLD.data, OLD.attachments)
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'events are immutable';
+END $$;
+
+-- Each day's chain head (over the hashes of the day's events), stored when
+-- the daily bulletin is made and printed in it and in the log, so that a
+-- copy kept elsewhere can anchor it.
+CREATE TABLE chain_heads (
+    day     TEXT PRIMARY KEY,
+    head    TEXT NOT NULL,
+    events  BIGINT NOT NULL,
+    made_at BIGINT NOT NULL
+);

@@ -45,3 +45,33 @@ CREATE TABLE health_probe (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL
 );
+
+-- The record's hash chain (tamper evidence): each event carries a hash over
+-- its content and the hash of its incident's previous event. Events before
+-- this migration (ids up to chain_meta.legacy_max) are sealed once, in id
+-- order, when the migration runs; the only update the record allows is
+-- that one sealing of an unsealed event, content unchanged.
+ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE chain_meta (
+    id         INTEGER PRIMARY KEY,
+    legacy_max INTEGER NOT NULL
+);
+INSERT INTO chain_meta (id, legacy_max) SELECT 1, COALESCE(MAX(id), 0) FROM events;
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN NOT (OLD.hash = '' AND NEW.hash <> '' AND OLD.id <= (SELECT legacy_max FROM chain_meta WHERE id = 1)
+    AND NEW.id = OLD.id AND NEW.incident_id = OLD.incident_id AND NEW.order_id IS OLD.order_id AND NEW.at = OLD.at
+    AND NEW.actor_id = OLD.actor_id AND NEW.kind = OLD.kind AND NEW.from_state = OLD.from_state AND NEW.to_state = OLD.to_state
+    AND NEW.note = OLD.note AND NEW.data = OLD.data AND NEW.attachments = OLD.attachments)
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+
+-- Each day's chain head (over the hashes of the day's events), stored when
+-- the daily bulletin is made and printed in it and in the log, so that a
+-- copy kept elsewhere can anchor it.
+CREATE TABLE chain_heads (
+    day     TEXT PRIMARY KEY,
+    head    TEXT NOT NULL,
+    events  INTEGER NOT NULL,
+    made_at INTEGER NOT NULL
+);
