@@ -31,8 +31,17 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
 	for _, u := range d.Units {
 		unitNames[u.ID] = u.Name
 	}
+	access, err := s.app.AccessLog(r.Context(), sess.User, app.AccessFilter{Limit: 50})
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	userNames := map[int64]string{}
+	for _, u := range d.Users {
+		userNames[u.ID] = u.DisplayName + " (" + u.Username + ")"
+	}
 	p.Data = map[string]any{"Users": d.Users, "Units": d.Units, "Areas": d.Areas, "Shifts": d.Shifts, "UnitNames": unitNames,
-		"Roles": fenliu.Roles, "UnitTypes": fenliu.UnitTypes, "Catalog": catInfo}
+		"Roles": fenliu.Roles, "UnitTypes": fenliu.UnitTypes, "Catalog": catInfo, "Access": access, "UserNames": userNames}
 	s.render(w, http.StatusOK, "admin", p)
 }
 

@@ -68,6 +68,12 @@ func (s *Server) bulletin(w http.ResponseWriter, r *http.Request, sess *session)
 	p.Data = map[string]any{"Period": b.Period, "Date": b.StartsAt.In(loc).Format("2006-01-02"), "From": b.StartsAt, "To": b.EndsAt.Add(-time.Second),
 		"Total": s.dashRows(r, p, []*app.ReportRow{&rep.Total}, 30, "")[0], "Rows": s.dashRows(r, p, rep.Rows, 30, app.ByUnit),
 		"Cols": rateCols, "StoredID": b.ID}
+	if b.Period == "day" {
+		// The day's chain head, printed so a copy kept elsewhere anchors the record.
+		if c, err := s.app.ChainHead(r.Context(), b.StartsAt.In(loc).Format("2006-01-02")); err == nil && c != nil {
+			p.Data.(map[string]any)["ChainHead"] = c
+		}
+	}
 	s.render(w, http.StatusOK, "bulletins", p)
 }
 

@@ -27,8 +27,12 @@ type site struct {
 
 // newSite runs the real server (the wiring `fenliu serve` runs) on a fresh
 // database with a small city.
-func newSite(t *testing.T) *site {
-	m := servertest.Start(t, "", nil)
+func newSite(t *testing.T, change ...func(*server.Config)) *site {
+	var ch func(*server.Config)
+	if len(change) > 0 {
+		ch = change[0]
+	}
+	m := servertest.Start(t, "", ch)
 	a := m.App
 	ctx := context.Background()
 	s := &site{t: t, url: m.URL(), a: a, ids: map[string]int64{}}

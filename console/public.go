@@ -85,7 +85,11 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 			p.CSRF = s.publicCSRF(w, r)
 		}
 		p.Data = map[string]any{"Form": in}
-		s.render(w, http.StatusBadRequest, "report", p)
+		status := fenliu.StatusOf(err) // the form again, with the error's own status
+		if status >= 500 {
+			s.log.Error("report", "err", err)
+		}
+		s.render(w, status, "report", p)
 		return
 	}
 	http.Redirect(w, r, "/track?no="+inc.TrackingNo+"&new=1", http.StatusSeeOther)
