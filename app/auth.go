@@ -19,7 +19,53 @@ func (a *App) Authenticate(ctx context.Context, token string) (*fenliu.User, err
 	if token == "" {
 		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "缺少访问令牌", EN: "missing API token"}
 	}
-	return a.db.UserByToken(ctx, token)
+	return a.db.UserByToken(ctx, token, a.now())
+}
+
+// TokenTTL is how long an API token lasts.
+const TokenTTL = 90 * 24 * time.Hour
+
+// Token is an API token as listed (its reference, never its secret).
+type Token = store.Token
+
+// Tokens lists a user's live tokens: one's own, or anyone's for admins.
+func (a *App) Tokens(ctx context.Context, actor *fenliu.User, userID int64) ([]*Token, error) {
+	if actor.ID != userID {
+		if err := fenliu.CanAdminister(actor); err != nil {
+			return nil, err
+		}
+	}
+	return a.db.Tokens(ctx, userID, a.now())
+}
+
+// RevokeToken deletes a token by its reference: one's own, or anyone's for
+// admins. It stops working at once.
+func (a *App) RevokeToken(ctx context.Context, actor *fenliu.User, userID int64, ref string) error {
+	if actor.ID != userID {
+		if err := fenliu.CanAdminister(actor); err != nil {
+			return err
+		}
+	}
+	return a.db.Tx(ctx, func(q *store.Q) error {
+		found, err := q.RevokeToken(ctx, userID, ref)
+		if err == nil && !found {
+			err = fenliu.NotFound("令牌", "token", ref)
+		}
+		return err
+	})
+}
+
+// SetDisabled disables (or enables again) a user account (admins): a
+// disabled user's sessions end and tokens are deleted at once, and the
+// account cannot sign in.
+func (a *App) SetDisabled(ctx context.Context, actor *fenliu.User, userID int64, disabled bool) error {
+	if err := fenliu.CanAdminister(actor); err != nil {
+		return err
+	}
+	if disabled && actor.ID == userID {
+		return &fenliu.Error{Code: fenliu.EUnprocessable, ZH: "不能停用自己的账号", EN: "you cannot disable your own account"}
+	}
+	return a.db.Tx(ctx, func(q *store.Q) error { return q.SetDisabled(ctx, userID, disabled) })
 }
 
 // CreateToken issues an API token for a user. Admins may issue tokens for
@@ -36,7 +82,8 @@ func (a *App) CreateToken(ctx context.Context, actor *fenliu.User, userID int64,
 			return err
 		}
 		var err error
-		tok, err = q.CreateToken(ctx, userID, name, a.now())
+		now := a.now()
+		tok, err = q.CreateToken(ctx, userID, name, now, now.Add(TokenTTL))
 		return err
 	})
 	return tok, err
@@ -125,11 +172,22 @@ func (a *App) SignIn(ctx context.Context, username, password string, ttl time.Du
 	return s, nil
 }
 
-// Session returns the live session with the cookie's secret.
+// SessionIdle is how long a console session may go unused before it ends.
+const SessionIdle = 30 * time.Minute
+
+// Session returns the live session with the cookie's secret; one unused
+// for SessionIdle has ended. Each use keeps it alive (noted at most once a
+// minute).
 func (a *App) Session(ctx context.Context, id string) (*Session, error) {
-	st, err := a.db.Session(ctx, id, a.now())
+	now := a.now()
+	st, err := a.db.Session(ctx, id, now, SessionIdle)
 	if err != nil {
 		return nil, err
+	}
+	if now.Sub(st.LastSeen) > time.Minute {
+		if err := a.db.Tx(ctx, func(q *store.Q) error { return q.TouchSession(ctx, id, now) }); err != nil {
+			return nil, err
+		}
 	}
 	return &Session{ID: id, User: st.User, CSRF: st.CSRF}, nil
 }

@@ -35,6 +35,11 @@ func (a *App) CreateUser(ctx context.Context, actor *fenliu.User, u *fenliu.User
 	if err := fenliu.CanAdminister(actor); err != nil {
 		return err
 	}
+	if password != "" {
+		if err := CheckPasswordPolicy(u.Username, password); err != nil {
+			return err
+		}
+	}
 	return a.createUser(ctx, u, password)
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -314,6 +315,73 @@ func TestUploadsCheckedBeforeKept(t *testing.T) {
 		// Another address is not held back.
 		if _, err := c.a.PublicIntake(ctx, fenliu.IncidentInput{Text: "井盖丢了", CallerPhone: "13900000001", Files: five[:1], Addr: "198.51.100.1"}); err != nil {
 			t.Errorf("another address: %v", err)
+		}
+	})
+}
+
+// TestAccounts: the password policy; tokens listed by reference and
+// revoked by their owner (not by others) and an admin; a disabled user's
+// tokens and sessions stop at once.
+func TestAccounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newPrivacyCity(t, db)
+		for _, bad := range []string{"a", "short-pw", "grid-worker", "rekrow-dirg", "xxxxxxxxxxxx", "password123", "1234567890", "Woaini1314"} {
+			u := &fenliu.User{Username: "grid-worker", DisplayName: "x", Role: fenliu.RoleCallTaker}
+			if err := c.a.CreateUser(ctx, c.admin, u, bad); fenliu.ErrorCode(err) != fenliu.EUnprocessable {
+				t.Errorf("password %q: %v", bad, err)
+			}
+		}
+		u := &fenliu.User{Username: "grid-worker", DisplayName: "x", Role: fenliu.RoleCallTaker}
+		if err := c.a.CreateUser(ctx, c.admin, u, "江南-网格-7731"); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := c.a.CreateToken(ctx, u, u.ID, "phone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := c.a.Tokens(ctx, u, u.ID)
+		if err != nil || len(list) != 1 || list[0].ExpiresAt.Sub(list[0].CreatedAt) != app.TokenTTL {
+			t.Fatalf("tokens: %+v %v", list, err)
+		}
+		if _, err := c.a.Tokens(ctx, c.staffA, u.ID); fenliu.ErrorCode(err) != fenliu.EForbidden {
+			t.Errorf("another user's tokens: %v", err)
+		}
+		if err := c.a.RevokeToken(ctx, c.staffA, u.ID, list[0].Ref); fenliu.ErrorCode(err) != fenliu.EForbidden {
+			t.Errorf("revoking another user's token: %v", err)
+		}
+		if err := c.a.RevokeToken(ctx, u, u.ID, list[0].Ref); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.a.Authenticate(ctx, tok); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+			t.Errorf("a revoked token: %v", err)
+		}
+		// Disabled: the token and the session stop at once; no sign-in.
+		tok, _ = c.a.CreateToken(ctx, c.admin, u.ID, "again")
+		s, err := c.a.SignIn(ctx, "grid-worker", "江南-网格-7731", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.a.SetDisabled(ctx, c.leader, u.ID, true); fenliu.ErrorCode(err) != fenliu.EForbidden {
+			t.Errorf("a leader disabling: %v", err)
+		}
+		if err := c.a.SetDisabled(ctx, c.admin, u.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.a.Authenticate(ctx, tok); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+			t.Errorf("a disabled user's token: %v", err)
+		}
+		if _, err := c.a.Session(ctx, s.ID); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+			t.Errorf("a disabled user's session: %v", err)
+		}
+		if _, err := c.a.SignIn(ctx, "grid-worker", "江南-网格-7731", time.Hour); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+			t.Errorf("a disabled user signing in: %v", err)
+		}
+		if err := c.a.SetDisabled(ctx, c.admin, u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.a.SignIn(ctx, "grid-worker", "江南-网格-7731", time.Hour); err != nil {
+			t.Errorf("enabled again: %v", err)
 		}
 	})
 }

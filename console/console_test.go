@@ -25,6 +25,9 @@ type site struct {
 	ids map[string]int64 // users and units by name
 }
 
+// pw is a test user's password (long enough for the password policy).
+func pw(user string) string { return "pw-" + strings.Repeat(user[:1], 2) + "-7Kq2x-" + user[1:] }
+
 // newSite runs the real server (the wiring `fenliu serve` runs) on a fresh
 // database with a small city.
 func newSite(t *testing.T, change ...func(*server.Config)) *site {
@@ -37,7 +40,7 @@ func newSite(t *testing.T, change ...func(*server.Config)) *site {
 	ctx := context.Background()
 	s := &site{t: t, url: m.URL(), a: a, ids: map[string]int64{}}
 	admin := &fenliu.User{Username: "admin", DisplayName: "管理员", Role: fenliu.RoleAdmin}
-	if err := a.Bootstrap(ctx, admin, "pw-admin"); err != nil {
+	if err := a.Bootstrap(ctx, admin, pw("admin")); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []*fenliu.Unit{{Code: "A", Name: "甲单位", Type: fenliu.UTUrbanManagement}, {Code: "B", Name: "乙单位", Type: fenliu.UTHousing}} {
@@ -52,7 +55,7 @@ func newSite(t *testing.T, change ...func(*server.Config)) *site {
 		{Username: "b", DisplayName: "乙值班员", Role: fenliu.RoleUnitStaff, UnitID: s.ids["B"]},
 		{Username: "cb", DisplayName: "回访员", Role: fenliu.RoleCallback},
 	} {
-		if err := a.CreateUser(ctx, admin, u, "pw-"+u.Username); err != nil {
+		if err := a.CreateUser(ctx, admin, u, pw(u.Username)); err != nil {
 			t.Fatal(err)
 		}
 		s.ids[u.Username] = u.ID
@@ -115,7 +118,7 @@ func TestSignInOutAndCSRF(t *testing.T) {
 	if st != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码错误") {
 		t.Fatalf("wrong password: %d", st)
 	}
-	c, csrf := s.login("a", "pw-a")
+	c, csrf := s.login("a", pw("a"))
 	if st, body := s.get(c, "/inbox"); st != 200 || !strings.Contains(body, "甲单位") {
 		t.Fatalf("inbox: %d", st)
 	}
@@ -147,10 +150,10 @@ func TestSignInThrottle(t *testing.T) {
 	})
 	ctx := context.Background()
 	admin := &fenliu.User{Username: "admin", DisplayName: "管理员", Role: fenliu.RoleAdmin}
-	if err := m.App.Bootstrap(ctx, admin, "pw-admin"); err != nil {
+	if err := m.App.Bootstrap(ctx, admin, pw("admin")); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.App.CreateUser(ctx, admin, &fenliu.User{Username: "taker", DisplayName: "接警员", Role: fenliu.RoleCallTaker}, "pw-taker"); err != nil {
+	if err := m.App.CreateUser(ctx, admin, &fenliu.User{Username: "taker", DisplayName: "接警员", Role: fenliu.RoleCallTaker}, pw("taker")); err != nil {
 		t.Fatal(err)
 	}
 	try := func(from, user, pw string) int {
@@ -171,10 +174,10 @@ func TestSignInThrottle(t *testing.T) {
 			t.Fatalf("failure %d: %d", i+1, st)
 		}
 	}
-	if st := try("203.0.113.9", "taker", "pw-taker"); st != http.StatusTooManyRequests {
+	if st := try("203.0.113.9", "taker", pw("taker")); st != http.StatusTooManyRequests {
 		t.Fatalf("attacker's address after five failures: %d, want 429", st)
 	}
-	if st := try("198.51.100.7", "taker", "pw-taker"); st != http.StatusSeeOther {
+	if st := try("198.51.100.7", "taker", pw("taker")); st != http.StatusSeeOther {
 		t.Fatalf("the real user elsewhere: %d, want a sign-in", st)
 	}
 	// The hold is in the database: another server on it sees it.
@@ -182,7 +185,7 @@ func TestSignInThrottle(t *testing.T) {
 		t.Fatalf("held for %v, %v", w, err)
 	}
 	// The held address is held for no other account (until 50 failures).
-	if st := try("203.0.113.9", "admin", "pw-admin"); st != http.StatusSeeOther {
+	if st := try("203.0.113.9", "admin", pw("admin")); st != http.StatusSeeOther {
 		t.Fatalf("another account from the attacker's address: %d", st)
 	}
 }
@@ -203,8 +206,8 @@ func TestIsolationAndEscaping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := s.login("a", "pw-a")
-	b, _ := s.login("b", "pw-b")
+	a, _ := s.login("a", pw("a"))
+	b, _ := s.login("b", pw("b"))
 	for _, path := range []string{"/inbox", "/orders/" + itoa(orders[0].ID), "/incidents/" + itoa(inc.ID)} {
 		st, body := s.get(a, path)
 		if st != 200 {
@@ -224,8 +227,8 @@ func TestIsolationAndEscaping(t *testing.T) {
 		t.Errorf("another unit opened the incident: %d", st)
 	}
 	// Signing through the console; the other unit cannot.
-	ac, acsrf := s.login("a", "pw-a")
-	_, bcsrf := s.login("b", "pw-b")
+	ac, acsrf := s.login("a", pw("a"))
+	_, bcsrf := s.login("b", pw("b"))
 	if st, _, _ := s.post(b, "/orders/"+itoa(orders[0].ID)+"/act/sign", url.Values{"csrf": {bcsrf}}); st == http.StatusSeeOther {
 		t.Error("another unit signed")
 	}

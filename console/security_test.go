@@ -85,8 +85,8 @@ func (s *site) order(t *testing.T) (*fenliu.Incident, *fenliu.Order) {
 func TestUploadsOverHTTP(t *testing.T) {
 	s := newSite(t)
 	_, o := s.order(t)
-	ua, csrf := s.login("a", "pw-a")
-	ub, csrfB := s.login("b", "pw-b")
+	ua, csrf := s.login("a", pw("a"))
+	ub, csrfB := s.login("b", pw("b"))
 	act := "/orders/" + strconv.FormatInt(o.ID, 10) + "/act/"
 	files := map[string][]byte{"p.png": testPNG, "x.exe": []byte("MZ not an image at all")}
 
@@ -203,7 +203,7 @@ func TestDiskNearlyFull(t *testing.T) {
 func TestRevealOverHTTP(t *testing.T) {
 	s := newSite(t)
 	inc, o := s.order(t)
-	ua, csrf := s.login("a", "pw-a")
+	ua, csrf := s.login("a", pw("a"))
 	_, page := s.get(ua, "/orders/"+strconv.FormatInt(o.ID, 10))
 	if strings.Contains(page, "13912345678") || !strings.Contains(page, "139****5678") || !strings.Contains(page, `action="/incidents/`+strconv.FormatInt(inc.ID, 10)+`/reveal"`) {
 		t.Fatalf("the order page does not mask the caller with a reveal")
@@ -217,7 +217,7 @@ func TestRevealOverHTTP(t *testing.T) {
 	if err != nil || len(log) != 1 || log[0].UserID != s.ids["a"] || log[0].Reason != "回电核实" {
 		t.Errorf("the access log: %+v %v", log, err)
 	}
-	req, _ := http.NewRequest("POST", s.url+"/login", strings.NewReader("username=a&password=pw-a"))
+	req, _ := http.NewRequest("POST", s.url+"/login", strings.NewReader("username=a&password="+pw("a")))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")

@@ -106,3 +106,62 @@ func (api *API) createToken(w http.ResponseWriter, r *http.Request, u *fenliu.Us
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "user_id": id})
 }
+
+// listTokens lists a user's live tokens (references, never secrets): the
+// caller's own, or ?user_id= for admins.
+func (api *API) listTokens(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	userID, err := queryInt(r, "user_id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if userID == 0 {
+		userID = u.ID
+	}
+	list, err := api.app.Tokens(r.Context(), u, userID)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": list})
+}
+
+// revokeToken deletes a token by its reference: the caller's own, or
+// ?user_id='s for admins. It stops working at once.
+func (api *API) revokeToken(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	userID, err := queryInt(r, "user_id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if userID == 0 {
+		userID = u.ID
+	}
+	if err := api.app.RevokeToken(r.Context(), u, userID, r.PathValue("ref")); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// disableUser and enableUser switch an account off and on (admins).
+func (api *API) disableUser(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	api.setDisabled(w, r, u, true)
+}
+
+func (api *API) enableUser(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	api.setDisabled(w, r, u, false)
+}
+
+func (api *API) setDisabled(w http.ResponseWriter, r *http.Request, u *fenliu.User, disabled bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if err := api.app.SetDisabled(r.Context(), u, id, disabled); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": id, "disabled": disabled})
+}

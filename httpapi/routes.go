@@ -74,6 +74,10 @@ func (api *API) Routes() []Route {
 		{Pattern: "GET /api/v1/users", handler: a(api.listUsers)},
 		{Pattern: "POST /api/v1/users", handler: a(api.createUser)},
 		{Pattern: "POST /api/v1/users/{id}/tokens", handler: a(api.createToken)},
+		{Pattern: "POST /api/v1/users/{id}/disable", handler: a(api.disableUser)},
+		{Pattern: "POST /api/v1/users/{id}/enable", handler: a(api.enableUser)},
+		{Pattern: "GET /api/v1/tokens", handler: a(api.listTokens)},
+		{Pattern: "DELETE /api/v1/tokens/{ref}", handler: a(api.revokeToken)},
 
 		// Duty rosters (rosters.go).
 		{Pattern: "GET /api/v1/shifts", handler: a(api.listShifts)},

@@ -92,6 +92,10 @@ var apiRules = map[string]rule{
 	"GET /api/v1/users":                              by(fenliu.CanAdminister),
 	"POST /api/v1/users":                             by(fenliu.CanAdminister),
 	"POST /api/v1/users/{id}/tokens":                 func(f *authzFixture, u *fenliu.User) error { return tokenFor(f, u) },
+	"POST /api/v1/users/{id}/disable":                by(fenliu.CanAdminister),
+	"POST /api/v1/users/{id}/enable":                 by(fenliu.CanAdminister),
+	"GET /api/v1/tokens":                             allow,                                                                                 // one's own
+	"DELETE /api/v1/tokens/{ref}":                    func(*authzFixture, *fenliu.User) error { return fenliu.NotFound("令牌", "token", "") }, // one's own; the probe names none
 	"GET /api/v1/shifts":                             by(fenliu.CanReadRosters),
 	"POST /api/v1/shifts":                            func(_ *authzFixture, u *fenliu.User) error { return fenliu.CanReportRoster(u, 0) }, // an empty body names no unit
 	"GET /api/v1/catalog":                            by(fenliu.CanReadDirectory),
@@ -162,6 +166,8 @@ var consoleRules = map[string]rule{
 	"GET /track":                              allow,
 }
 
+const matrixPassword = "Matrix-Pass-2026"
+
 type authzFixture struct {
 	users  map[string]*fenliu.User // by username; "" is nobody
 	tokens map[string]string
@@ -188,7 +194,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	ctx := context.Background()
 	f := &authzFixture{users: map[string]*fenliu.User{}, tokens: map[string]string{}}
 	admin := &fenliu.User{Username: "admin", DisplayName: "管理员", Role: fenliu.RoleAdmin}
-	if err := a.Bootstrap(ctx, admin, "pw-admin-long"); err != nil {
+	if err := a.Bootstrap(ctx, admin, matrixPassword); err != nil {
 		t.Fatal(err)
 	}
 	f.users["admin"] = admin
@@ -207,7 +213,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{Username: "unit-other", Role: fenliu.RoleUnitStaff, UnitID: unitB.ID},
 	} {
 		u.DisplayName = u.Username
-		if err := a.CreateUser(ctx, admin, u, "pw-"+u.Username+"-long"); err != nil {
+		if err := a.CreateUser(ctx, admin, u, matrixPassword); err != nil {
 			t.Fatal(err)
 		}
 		f.users[u.Username] = u
@@ -256,10 +262,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := a.SignIn(ctx, n, "pw-"+n+"-long", time.Hour)
-		if n == "admin" {
-			s, err = a.SignIn(ctx, n, "pw-admin-long", time.Hour)
-		}
+		s, err := a.SignIn(ctx, n, matrixPassword, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -306,8 +309,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("console rule for %q: no such route", p)
 		}
 	}
-	// Signing out last: it ends the subject's session.
-	sort.SliceStable(probes, func(i, j int) bool { return probes[j].pattern == "POST /logout" && probes[i].pattern != "POST /logout" })
+	// Signing out and disabling last: they end sessions and tokens.
+	last := func(p string) bool { return p == "POST /logout" || strings.HasSuffix(p, "/disable") }
+	sort.SliceStable(probes, func(i, j int) bool { return last(probes[j].pattern) && !last(probes[i].pattern) })
 	n := 0
 	for _, p := range probes {
 		if p.rule == nil {
@@ -364,7 +368,7 @@ func (f *authzFixture) send(t *testing.T, base, table, pattern string, s *subjec
 		path = strings.Replace(path, prefix+"{id}", prefix+v, 1)
 	}
 	path = strings.NewReplacer("{action}", "sign", "{token}", f.upload, "{code}", "city_appearance.night_market_noise",
-		"{unit_type}", "urban_management", "{version}", "x", "{path...}", "app.css", "{lang}", "en", "{$}", "").Replace(path)
+		"{unit_type}", "urban_management", "{ref}", "0123456789abcdef", "{version}", "x", "{path...}", "app.css", "{lang}", "en", "{$}", "").Replace(path)
 	var body io.Reader
 	ctype := ""
 	if method == "POST" || method == "PUT" {

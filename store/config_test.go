@@ -24,18 +24,22 @@ func TestSessionsAndUploads(t *testing.T) {
 		if err != nil || id == "" || csrf == "" {
 			t.Fatal(err)
 		}
-		s, err := db.Session(ctx, id, t0.Add(time.Minute))
+		s, err := db.Session(ctx, id, t0.Add(time.Minute), 30*time.Minute)
 		if err != nil || s.User.ID != f.staff.ID || s.CSRF != csrf {
 			t.Fatalf("session = %+v, %v", s, err)
 		}
-		if _, err := db.Session(ctx, id, t0.Add(2*time.Hour)); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+		if _, err := db.Session(ctx, id, t0.Add(2*time.Hour), 0); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
 			t.Errorf("expired session: %v", err)
 		}
-		if _, err := db.Session(ctx, id+"x", t0); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+		// Idle for longer than the idle limit: ended, though not expired.
+		if _, err := db.Session(ctx, id, t0.Add(40*time.Minute), 30*time.Minute); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+			t.Errorf("idle session: %v", err)
+		}
+		if _, err := db.Session(ctx, id+"x", t0, 0); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
 			t.Errorf("wrong session: %v", err)
 		}
 		db.Tx(ctx, func(q *store.Q) error { return q.DeleteSession(ctx, id, t0) })
-		if _, err := db.Session(ctx, id, t0.Add(time.Minute)); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+		if _, err := db.Session(ctx, id, t0.Add(time.Minute), 0); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
 			t.Errorf("session after logout: %v", err)
 		}
 

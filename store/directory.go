@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -205,21 +206,90 @@ func (q *Q) Users(ctx context.Context) ([]*fenliu.User, error) {
 
 // CreateToken makes a new API token for the user and returns it. Only its
 // SHA-256 hash is kept, so the token is shown once.
-func (q *Q) CreateToken(ctx context.Context, userID int64, name string, now time.Time) (string, error) {
+func (q *Q) CreateToken(ctx context.Context, userID int64, name string, now, expires time.Time) (string, error) {
 	var raw [24]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", err
 	}
 	token := "fl_" + base64.RawURLEncoding.EncodeToString(raw[:])
-	_, err := q.exec(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)`,
-		hashToken(token), userID, name, ms(now))
+	_, err := q.exec(ctx, `INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		hashToken(token), userID, name, ms(now), ms(expires))
 	return token, err
 }
 
+// Token is an API token as its owner sees it: never the secret, only a
+// reference (the start of its hash) to revoke it by.
+type Token struct {
+	Ref       string    `json:"ref"`
+	UserID    int64     `json:"user_id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Tokens lists a user's live tokens.
+func (q *Q) Tokens(ctx context.Context, userID int64, now time.Time) ([]*Token, error) {
+	rows, err := q.query(ctx, `SELECT token_hash, user_id, name, created_at, expires_at FROM api_tokens
+		WHERE user_id = ? AND expires_at > ? ORDER BY created_at`, userID, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*Token{}
+	for rows.Next() {
+		var (
+			t                Token
+			hash             string
+			created, expires int64
+		)
+		if err := rows.Scan(&hash, &t.UserID, &t.Name, &created, &expires); err != nil {
+			return nil, err
+		}
+		t.Ref, t.CreatedAt, t.ExpiresAt = hash[:16], fromMS(created), fromMS(expires)
+		out = append(out, &t)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RevokeToken deletes the user's token with the reference; found is false
+// when there is none.
+func (q *Q) RevokeToken(ctx context.Context, userID int64, ref string) (bool, error) {
+	if len(ref) != 16 || strings.Trim(ref, "0123456789abcdef") != "" {
+		return false, nil
+	}
+	res, err := q.exec(ctx, `DELETE FROM api_tokens WHERE user_id = ? AND substr(token_hash, 1, 16) = ?`, userID, ref)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// SetDisabled disables or enables a user; disabling ends the user's
+// sessions and deletes the user's tokens at once.
+func (q *Q) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
+	res, err := q.exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fenliu.NotFound("用户", "user", userID)
+	}
+	if !disabled {
+		return nil
+	}
+	if _, err := q.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, userID)
+	return err
+}
+
 // UserByToken returns the enabled user an API token belongs to.
-func (q *Q) UserByToken(ctx context.Context, token string) (*fenliu.User, error) {
+// An expired token is no token.
+func (q *Q) UserByToken(ctx context.Context, token string, now time.Time) (*fenliu.User, error) {
 	u, err := scanUser(q.row(ctx, `SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.disabled, u.created_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(token)))
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.expires_at > ?`, hashToken(token), ms(now)))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && u.Disabled) {
 		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "令牌无效或已停用", EN: "invalid or disabled token"}
 	}

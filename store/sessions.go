@@ -18,6 +18,13 @@ type Session struct {
 	User      *fenliu.User
 	CSRF      string
 	ExpiresAt time.Time
+	LastSeen  time.Time
+}
+
+// TouchSession notes that a session was used now.
+func (q *Q) TouchSession(ctx context.Context, id string, now time.Time) error {
+	_, err := q.exec(ctx, `UPDATE sessions SET last_seen = ? WHERE id_hash = ?`, ms(now), sha(id))
+	return err
 }
 
 func randToken(n int) string {
@@ -35,19 +42,24 @@ func sha(s string) string {
 // (kept only as a hash) and CSRF token.
 func (q *Q) CreateSession(ctx context.Context, userID int64, now, expires time.Time) (id, csrf string, err error) {
 	id, csrf = randToken(32), randToken(24)
-	_, err = q.exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		sha(id), userID, csrf, ms(now), ms(expires))
+	_, err = q.exec(ctx, `INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)`,
+		sha(id), userID, csrf, ms(now), ms(expires), ms(now))
 	return id, csrf, err
 }
 
-// Session returns the live session with the id, or an unauthorized error.
-func (q *Q) Session(ctx context.Context, id string, now time.Time) (*Session, error) {
+// Session returns the live session with the id, or an unauthorized error:
+// a session unused for idle has ended too (idle 0: no idle limit).
+func (q *Q) Session(ctx context.Context, id string, now time.Time, idle time.Duration) (*Session, error) {
 	var (
-		s       Session
-		expires int64
-		uid     int64
+		s        Session
+		expires  int64
+		uid      int64
+		lastSeen int64
 	)
-	err := q.row(ctx, `SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?`, sha(id), ms(now)).Scan(&uid, &s.CSRF, &expires)
+	err := q.row(ctx, `SELECT user_id, csrf, expires_at, last_seen FROM sessions WHERE id_hash = ? AND expires_at > ?`, sha(id), ms(now)).Scan(&uid, &s.CSRF, &expires, &lastSeen)
+	if err == nil && idle > 0 && fromMS(lastSeen).Add(idle).Before(now) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "登录已过期，请重新登录", EN: "session expired; sign in again"}
 	}
@@ -61,7 +73,7 @@ func (q *Q) Session(ctx context.Context, id string, now time.Time) (*Session, er
 	if u.Disabled {
 		return nil, &fenliu.Error{Code: fenliu.EUnauthorized, ZH: "账号已停用", EN: "account disabled"}
 	}
-	s.User, s.ExpiresAt = u, fromMS(expires)
+	s.User, s.ExpiresAt, s.LastSeen = u, fromMS(expires), fromMS(lastSeen)
 	return &s, nil
 }
 

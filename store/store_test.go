@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,17 +132,35 @@ func TestDirectory(t *testing.T) {
 
 		var token string
 		err = db.Tx(ctx, func(q *store.Q) error {
-			token, err = q.CreateToken(ctx, f.staff.ID, "test", t0)
+			token, err = q.CreateToken(ctx, f.staff.ID, "test", t0, t0.Add(time.Hour))
 			return err
 		})
 		if err != nil || len(token) < 20 {
 			t.Fatalf("CreateToken = %q, %v", token, err)
 		}
-		who, err := db.UserByToken(ctx, token)
+		who, err := db.UserByToken(ctx, token, t0.Add(time.Minute))
 		if err != nil || who.ID != f.staff.ID {
 			t.Fatalf("UserByToken = %+v, %v", who, err)
 		}
-		_, err = db.UserByToken(ctx, token+"x")
+		_, err = db.UserByToken(ctx, token+"x", t0)
+		wantCode(t, err, fenliu.EUnauthorized)
+		_, err = db.UserByToken(ctx, token, t0.Add(2*time.Hour)) // expired
+		wantCode(t, err, fenliu.EUnauthorized)
+		// Listed by reference, revoked by it, and then no more.
+		list, err := db.Tokens(ctx, f.staff.ID, t0)
+		if err != nil || len(list) != 1 || len(list[0].Ref) != 16 || strings.Contains(token, list[0].Ref) {
+			t.Fatalf("tokens = %+v, %v", list, err)
+		}
+		if err := db.Tx(ctx, func(q *store.Q) error {
+			found, err := q.RevokeToken(ctx, f.staff.ID, list[0].Ref)
+			if !found {
+				t.Error("revoke: not found")
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.UserByToken(ctx, token, t0.Add(time.Minute))
 		wantCode(t, err, fenliu.EUnauthorized)
 	})
 }

@@ -75,3 +75,13 @@ CREATE TABLE chain_heads (
     events  INTEGER NOT NULL,
     made_at INTEGER NOT NULL
 );
+
+-- API tokens expire (90 days unless issued otherwise) and are listed and
+-- revoked by their owner and by admins; console sessions end after a
+-- while idle.
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+UPDATE api_tokens SET expires_at = created_at + 7776000000;
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+UPDATE sessions SET last_seen = created_at;
+CREATE INDEX sessions_user ON sessions(user_id);
