@@ -38,6 +38,7 @@ func fuzzHTTP(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 8, "requests in flight at once")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed sends the same requests)")
 	dsn := fs.String("db", "", "database (default: a new SQLite file in a temporary folder)")
+	fs.Duration("timeout", time.Minute, "how long one answer may take before it counts as missing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,8 +100,13 @@ func fuzzHTTP(ctx context.Context, args []string) error {
 		byTable  = map[string]int{}
 		fivexx   []string
 		sent     atomic.Int64
+		slow     int // answers slower than 5 s
+		slowest  time.Duration
+		// slowestReq is the slowest answer's request.
+		slowestReq string
 	)
-	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	timeout := fs.Lookup("timeout").Value.(flag.Getter).Get().(time.Duration)
+	client := &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Transport: &http.Transport{MaxIdleConnsPerHost: *workers * 2}}
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -126,7 +132,8 @@ func fuzzHTTP(ctx context.Context, args []string) error {
 						body, ctype = fuzzForm(rng, s.csrf)
 					}
 				}
-				rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+				rctx, cancel := context.WithTimeout(ctx, timeout)
+				t0 := time.Now()
 				req, err := http.NewRequestWithContext(rctx, method, target, body)
 				if err != nil {
 					cancel()
@@ -169,7 +176,14 @@ func fuzzHTTP(ctx context.Context, args []string) error {
 				}
 				resp.Body.Close()
 				cancel()
+				took := time.Since(t0)
 				mu.Lock()
+				if took > 5*time.Second {
+					slow++
+				}
+				if took > slowest {
+					slowest, slowestReq = took, method+" "+target
+				}
 				statuses[resp.StatusCode]++
 				byTable[rt.table]++
 				if resp.StatusCode >= 500 && len(fivexx) < 20 {
@@ -201,6 +215,7 @@ func fuzzHTTP(ctx context.Context, args []string) error {
 		fmt.Printf("  %-9s %7d\n", label, statuses[c])
 	}
 	fmt.Printf("  5xx       %7d\n  panics    %7d\n", bad, panics.n.Load())
+	fmt.Printf("  slower than 5 s: %d; slowest %s (%s)\n", slow, slowest.Round(time.Millisecond), slowestReq)
 	for _, f := range fivexx {
 		fmt.Println("  !", f)
 	}
