@@ -77,5 +77,5 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	p := s.newPage(r, sess, "", "")
 	in := &fenliu.Incident{ID: c.IncidentID, CallerName: c.Name, CallerPhone: c.Phone}
-	s.fragment(w, http.StatusOK, "incident", "caller", map[string]any{"P": p, "In": in, "Access": fenliu.CallerFull})
+	s.fragment(w, http.StatusOK, "incident", "callerdd", map[string]any{"P": p, "In": in, "Access": fenliu.CallerFull})
 }
