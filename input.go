@@ -95,7 +95,7 @@ func ValidateAttachments(as []Attachment) error {
 			return &Error{Code: EInvalid, Field: "attachments", ZH: "附件地址不能为空", EN: "attachment uri is required"}
 		}
 		if !IsUploadURI(a.URI) && !isReference(a.URI) {
-			return Errorf(EInvalid, "attachments", "附件只能是本系统上传的文件（/uploads/…）或其他系统的编号（如 110rec:12345），收到「%s」", "an attachment is this server's upload (/uploads/…) or another system's reference (such as 110rec:12345); got %q", a.URI)
+			return Errorf(EInvalid, "attachments", "附件只能是本系统上传的文件（/uploads/…）或其他系统的编号（如 rec://110/20261123/0001），不能是网址，收到「%s」", "an attachment is this server's upload (/uploads/…) or another system's reference (such as rec://110/20261123/0001), never a web address; got %q", a.URI)
 		}
 		if err := checkText("attachments", "附件", a.URI+a.Name, 1000); err != nil {
 			return err
@@ -306,14 +306,21 @@ func IsUploadURI(uri string) bool {
 	return ok && len(tok) > 0 && len(tok) <= 64 && strings.Trim(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
 }
 
-// isReference: another system's reference, kept as text (letters, digits,
-// and . _ : -, no slashes: never a URL).
+// isReference: another system's reference (a 110 recording such as
+// rec://110/20261123/0001, 110rec:12345), kept and shown as text: never a
+// web address, a script or a path on this server.
 func isReference(uri string) bool {
-	if len(uri) > 200 || strings.Contains(uri, "//") {
+	if len(uri) > 300 || strings.HasPrefix(uri, "/") || strings.HasPrefix(uri, "\\") {
 		return false
 	}
 	for _, r := range uri {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == ':' || r == '-') {
+		if r <= ' ' || r == '"' || r == '\'' || r == '<' || r == '>' || r == '\\' || r == '`' {
+			return false
+		}
+	}
+	if scheme, _, ok := strings.Cut(uri, ":"); ok {
+		switch strings.ToLower(strings.TrimSpace(scheme)) {
+		case "http", "https", "ftp", "ftps", "data", "javascript", "vbscript", "file", "blob", "ws", "wss", "about", "mailto", "tel":
 			return false
 		}
 	}
