@@ -83,6 +83,9 @@ func fuzzHTTP(ctx context.Context, args []string) error {
 	}
 	var routes []route
 	for _, r := range m.API.Routes() {
+		if strings.HasSuffix(r.Pattern, "/disable") || strings.HasPrefix(r.Pattern, "DELETE /api/v1/tokens/") {
+			continue // they would end the accounts the run sends as (the matrix probes them)
+		}
 		method, path, _ := strings.Cut(r.Pattern, " ")
 		routes = append(routes, route{"api", method, path})
 	}
