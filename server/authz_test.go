@@ -162,8 +162,13 @@ var consoleRules = map[string]rule{
 	"GET /admin/catalog.csv":                  by(fenliu.CanAdminister),
 	"POST /admin/catalog":                     by(fenliu.CanAdminister),
 	"GET /report":                             allow,
-	"POST /report":                            allow,
-	"GET /track":                              allow,
+	"POST /report": func(_ *authzFixture, u *fenliu.User) error { // citizens; signed in, a grid worker's intake
+		if u == nil {
+			return nil
+		}
+		return fenliu.CanIntake(u)
+	},
+	"GET /track": allow,
 }
 
 const matrixPassword = "Matrix-Pass-2026"
@@ -177,6 +182,7 @@ type authzFixture struct {
 	upload string
 	rule   int64
 	bull   int64
+	spare  int64 // the account the probes disable and enable (no subject)
 }
 
 // subject is who probes: a user (or nobody) and how they get in.
@@ -218,6 +224,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		f.users[u.Username] = u
 	}
+	spare := &fenliu.User{Username: "spare", DisplayName: "spare", Role: fenliu.RoleCallTaker}
+	if err := a.CreateUser(ctx, admin, spare, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.spare = spare.ID
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
 	inc, _, err := a.Intake(ctx, f.users["taker"], fenliu.IncidentInput{Channel: fenliu.Channel110, ChannelRef: "110-1", CallerName: "张三",
 		CallerPhone: "13800004389", Text: "楼下烧烤摊太吵", Address: "江南大道1号", Files: []fenliu.File{{Name: "p.png", Data: png}}})
@@ -364,6 +375,9 @@ func (f *authzFixture) send(t *testing.T, base, table, pattern string, s *subjec
 	method, path, _ := strings.Cut(pattern, " ")
 	id := map[string]string{"/incidents/": fmt.Sprint(f.inc.ID), "/orders/": fmt.Sprint(f.order.ID), "/notices/": fmt.Sprint(f.notice.ID),
 		"/users/": fmt.Sprint(f.users["taker"].ID), "/rules/": fmt.Sprint(f.rule), "/bulletins/": fmt.Sprint(f.bull)}
+	if strings.HasSuffix(path, "/disable") || strings.HasSuffix(path, "/enable") {
+		path = strings.Replace(path, "{id}", fmt.Sprint(f.spare), 1)
+	}
 	for prefix, v := range id {
 		path = strings.Replace(path, prefix+"{id}", prefix+v, 1)
 	}
