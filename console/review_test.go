@@ -11,7 +11,7 @@ import (
 // call-taker "可能涉警，请核实" and the question to ask; a sure one does not.
 func TestDeskReview(t *testing.T) {
 	s := newSite(t)
-	c, csrf := s.login("taker", "pw-taker")
+	c, csrf := s.login("taker", pw("taker"))
 	suggest := func(text string) string {
 		st, body, _ := s.post(c, "/desk/suggest", url.Values{"csrf": {csrf}, "text": {text}})
 		if st != http.StatusOK {
