@@ -113,7 +113,13 @@ func (db *DB) Tx(ctx context.Context, fn func(*Q) error) error {
 	if err != nil {
 		return mapErr(err)
 	}
-	if err := fn(&Q{r: tx, pg: db.Q.pg}); err != nil {
+	q := &Q{r: tx, pg: db.Q.pg, outbox: new([]pendingEntry)}
+	if err := fn(q); err != nil {
+		tx.Rollback()
+		return err
+	}
+	// The outbox entries of the change, last, in the same transaction.
+	if err := q.flushOutbox(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -130,8 +136,9 @@ type runner interface {
 // Q runs the store's statements on a pool or inside a transaction. Queries are
 // written with ? placeholders and rebound to $n for PostgreSQL.
 type Q struct {
-	r  runner
-	pg bool
+	r      runner
+	pg     bool
+	outbox *[]pendingEntry // inside a transaction: the outbox entries to write before commit
 }
 
 var rebound sync.Map // query → PostgreSQL form

@@ -22,10 +22,18 @@ func (q *Q) InsertEvent(ctx context.Context, e *fenliu.Event) error {
 	if err != nil {
 		return err
 	}
-	return mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments)
+	if err := mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.IncidentID, nullID(e.OrderID), ms(e.At), e.ActorID, string(e.Kind), string(e.FromState), string(e.ToState),
-		e.Note, string(data), string(att)).Scan(&e.ID))
+		e.Note, string(data), string(att)).Scan(&e.ID)); err != nil {
+		return err
+	}
+	// Every event goes out: the outbox entry is written in this transaction.
+	body, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return q.enqueue(ctx, pendingEntry{at: e.At, kind: string(e.Kind), incidentID: e.IncidentID, orderID: e.OrderID, eventID: e.ID, data: body, orderUnit: true})
 }
 
 // Events returns an incident's whole record, oldest first.
