@@ -95,6 +95,7 @@ type shared struct {
 	cities     cityCache // the routing data, kept while it is unchanged
 	dirNames   namesCache
 	wake       chan struct{}
+	outboxWake chan struct{} // the outbound worker's wake-up
 }
 
 // New returns an App over db.
@@ -108,7 +109,7 @@ func New(db *store.DB, opts Options) *App {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	a := &App{db: db, clock: opts.Now, opts: opts, log: opts.Log, shared: &shared{wake: make(chan struct{}, 1)}}
+	a := &App{db: db, clock: opts.Now, opts: opts, log: opts.Log, shared: &shared{wake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1)}}
 	a.router = opts.Route
 	if a.router == nil {
 		a.router = a.routeFromDB
@@ -171,12 +172,14 @@ func (a *App) activate(c *catalog.Catalog) {
 }
 
 func (a *App) changed(id int64) {
+	a.wakeOutbox()
 	if a.opts.OnChange != nil {
 		a.opts.OnChange(id)
 	}
 }
 
 func (a *App) notify(n *fenliu.Notice) {
+	a.wakeOutbox()
 	if a.opts.OnNotice != nil {
 		a.opts.OnNotice(n)
 	}

@@ -40,6 +40,8 @@ type Main struct {
 	Console *console.Server
 	API     *httpapi.API
 	Demo    *demo.Summary // what the demo loaded, if it ran
+	// Webhooks delivers the outbox to the subscribers.
+	Webhooks *webhook.Dispatcher
 
 	ln     net.Listener
 	srv    *http.Server
@@ -58,7 +60,7 @@ func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
 
 // Run opens the database (migrating it), builds the service layer with the
 // triage engine on the active catalogue, loads the demo city if asked,
-// starts the scheduler and the webhook sender, and serves the console and
+// starts the scheduler and the outbox's delivery workers, and serves the console and
 // the API on the configured address. It returns once the server listens;
 // Close stops it.
 func (m *Main) Run(ctx context.Context) (err error) {
@@ -89,11 +91,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 		m.goRun(func() { db.ListenChanges(ctx, live.Publish, func(err error) { log.Warn("listen", "err", err) }) })
 	}
-	if m.Config.WebhookURL != "" {
-		sender := &webhook.Sender{URL: m.Config.WebhookURL, Secret: m.Config.WebhookSecret, Log: log}
-		sender.Start(ctx)
-		opts.OnNotice = sender.Send
-	}
 	m.App = app.New(m.DB, opts)
 	if err := m.App.LoadCatalog(ctx); err != nil {
 		return fmt.Errorf("catalogue: %w", err)
@@ -114,6 +111,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		interval = 30 * time.Second
 	}
 	m.goRun(func() { m.App.RunScheduler(ctx, interval) })
+	// The outbox goes out to its subscribers, one worker each; their
+	// streams are in the database and go on after a restart.
+	m.Webhooks = &webhook.Dispatcher{App: m.App, Log: log, Client: &http.Client{Timeout: m.Config.WebhookTimeout},
+		Backoff: m.Config.WebhookBackoff, MaxBackoff: m.Config.WebhookBackoffMax, Poll: m.Config.WebhookPoll}
+	m.goRun(func() { m.Webhooks.Run(ctx) })
 
 	mux := http.NewServeMux()
 	m.API.Register(mux)

@@ -181,7 +181,7 @@ func (q *Q) CreateSubscriber(ctx context.Context, s *fenliu.Subscriber) error {
 func (q *Q) UpdateSubscriber(ctx context.Context, s *fenliu.Subscriber) error {
 	kinds, _ := json.Marshal(s.Kinds)
 	units, _ := json.Marshal(s.UnitIDs)
-	res, err := q.exec(ctx, `UPDATE subscribers SET name = ?, url = ?, secret = ?, kinds = ?, unit_ids = ?, retry_for = ?, active = ?, updated_at = ? WHERE id = ?`,
+	res, err := q.exec(ctx, `UPDATE subscribers SET name = ?, url = ?, secret = ?, kinds = ?, unit_ids = ?, retry_for = ?, active = ?, updated_at = ?, next_at = NULL WHERE id = ?`,
 		s.Name, s.URL, s.Secret, string(kinds), string(units), s.RetryFor.Milliseconds(), boolInt(s.Active), ms(s.UpdatedAt), s.ID)
 	if err != nil {
 		return err
