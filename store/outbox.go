@@ -289,7 +289,7 @@ func (q *Q) AdvanceSubscriber(ctx context.Context, id, from, to int64, delivered
 		query += `, last_error = '', delivered = delivered + 1, last_delivered_at = ?`
 		args = append(args, ms(now))
 	case dead:
-		query += `, dead = dead + 1`
+		query += `, dead = dead + 1, failed = failed + 1`
 	}
 	res, err := q.exec(ctx, query+` WHERE id = ? AND done_id = ?`, append(args, id, from)...)
 	if err != nil {
