@@ -2,7 +2,6 @@ package fenliu
 
 import (
 	"encoding/json"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -102,8 +101,7 @@ func (in *SubscriberInput) Validate(s *Subscriber) error {
 	if err := required("name", "名称", in.Name); err != nil {
 		return err
 	}
-	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !webURL(in.URL) {
 		return Errorf(EInvalid, "url", "地址必须是 http:// 或 https:// 开头的完整网址，收到「%s」", "url must be a full http:// or https:// address; got %q", in.URL)
 	}
 	if in.Secret != "" {
@@ -210,4 +208,25 @@ type DeadLetter struct {
 func (e *OutboxEntry) Body() []byte {
 	b, _ := json.Marshal(e)
 	return b
+}
+
+// webURL reports whether s is a full http:// or https:// address with a
+// host and no spaces or control characters.
+func webURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if host == "" || strings.HasPrefix(host, ":") || len(s) > 2000 {
+		return false
+	}
+	for _, c := range s {
+		if c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
 	"github.com/fenliu/fenliu/httpapi"
+	"github.com/fenliu/fenliu/open311"
 	"github.com/fenliu/fenliu/store"
 	"github.com/fenliu/fenliu/triage"
 	"github.com/fenliu/fenliu/webhook"
@@ -119,6 +120,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 
 	mux := http.NewServeMux()
 	m.API.Register(mux)
+	open311.New(m.App, log).Register(mux)
 	m.Console.Register(mux)
 	m.srv = &http.Server{
 		Handler:           httpapi.Recover(log, mux),
