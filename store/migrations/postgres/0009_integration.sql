@@ -76,6 +76,7 @@ CREATE TABLE idempotency_keys (
     key        TEXT NOT NULL,
     method     TEXT NOT NULL,
     path       TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
     status     INTEGER NOT NULL,
     body       TEXT NOT NULL,
     created_at BIGINT NOT NULL,
