@@ -39,6 +39,7 @@ func (api *API) Routes() []Route {
 	return []Route{
 		{Pattern: "GET /api/v1/health", Public: true, handler: http.HandlerFunc(api.health)},
 		{Pattern: "GET /api/v1/me", handler: a(api.me)},
+		{Pattern: "GET /api/v1/openapi.json", Public: true, handler: http.HandlerFunc(api.openapi)},
 
 		// Incidents (incidents.go): intake, the one-click transfer, decisions, dispatch.
 		{Pattern: "POST /api/v1/incidents", handler: a(api.createIncident)},
