@@ -242,7 +242,9 @@ func (api *API) OpenAPI() map[string]any {
 			"responses": map[string]any{
 				strconv.Itoa(d.status): map[string]any{"description": http.StatusText(d.status),
 					"content": map[string]any{"application/json": map[string]any{"schema": s.value(d.answer)}}},
-				"default": map[string]any{"description": "An error: its code, the field at fault, the message in Chinese and English",
+				"4XX": map[string]any{"description": "The request was refused: the error's code, the field at fault, the message in Chinese and English",
+					"content": map[string]any{"application/json": map[string]any{"schema": errSchema}}},
+				"5XX": map[string]any{"description": "The server or its database failed; try again",
 					"content": map[string]any{"application/json": map[string]any{"schema": errSchema}}},
 			},
 		}
