@@ -71,6 +71,10 @@ type Options struct {
 	// OnSchedule, if set, is told after each pass of the scheduler how many
 	// timers fired and how long it will sleep (metrics, tests).
 	OnSchedule func(fired int, sleep time.Duration)
+	// OnIntake is told the channel of every incident recorded (metrics).
+	OnIntake func(channel fenliu.Channel)
+	// OnTriage is told how long each triage of a text took (metrics).
+	OnTriage func(time.Duration)
 	// Log receives what the app cannot return to a caller (a routing
 	// failure at intake, a catalogue the engine cannot be built for).
 	Log *slog.Logger
@@ -149,6 +153,7 @@ func (a *App) classify(text string) fenliu.Triage {
 	if c == nil {
 		return fenliu.Triage{}
 	}
+	defer a.observeTriage(time.Now())
 	return c.Classify(text)
 }
 

@@ -257,3 +257,16 @@ func fromNullFloat(v sql.NullFloat64) *float64 {
 	f := v.Float64
 	return &f
 }
+
+// PoolStats is what the connection pool of the writer reports.
+type PoolStats struct {
+	Open, InUse, Idle int
+	WaitCount         int64
+	WaitDuration      time.Duration
+}
+
+// Pool returns the writer pool's statistics.
+func (db *DB) Pool() PoolStats {
+	s := db.w.Stats()
+	return PoolStats{Open: s.OpenConnections, InUse: s.InUse, Idle: s.Idle, WaitCount: s.WaitCount, WaitDuration: s.WaitDuration}
+}

@@ -211,3 +211,10 @@ func (q *Q) ReplyNotice(ctx context.Context, id, by int64, reply string, now tim
 	}
 	return nil
 }
+
+// PendingTimers counts the timers armed and not yet fired.
+func (q *Q) PendingTimers(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.row(ctx, `SELECT COUNT(*) FROM timers WHERE fired_at IS NULL`).Scan(&n)
+	return n, mapErr(err)
+}
