@@ -152,8 +152,9 @@ func (d *Dispatcher) stream(ctx context.Context, id int64, w *worker) {
 		}
 		d.mu.Unlock()
 	}()
+	var held time.Time // until when this worker holds the stream's lease
 	for ctx.Err() == nil {
-		wait, err := d.step(ctx, id)
+		wait, err := d.step(ctx, id, &held)
 		if err != nil && ctx.Err() == nil && !app.StreamMoved(err) {
 			d.Log.Error("webhook: stream", "subscriber", id, "err", err)
 			wait = d.Poll
@@ -178,17 +179,28 @@ func (d *Dispatcher) stream(ctx context.Context, id int64, w *worker) {
 
 // step sends what is due on one stream and says how long to wait before
 // the next step (0: at once; negative: the worker is done).
-func (d *Dispatcher) step(ctx context.Context, id int64) (time.Duration, error) {
-	ok, err := d.App.ClaimStream(ctx, id, d.owner, d.Lease)
-	if err != nil {
-		return d.Poll, err
-	}
-	if !ok {
-		return d.Poll, nil // another server has it, or it was paused
+func (d *Dispatcher) step(ctx context.Context, id int64, held *time.Time) (time.Duration, error) {
+	// The lease is renewed once half of it has passed, not at every step.
+	if time.Until(*held) < d.Lease/2 {
+		ok, err := d.App.ClaimStream(ctx, id, d.owner, d.Lease)
+		if err != nil {
+			return d.Poll, err
+		}
+		if !ok {
+			*held = time.Time{}
+			return d.Poll, nil // another server has it, or it was paused
+		}
+		*held = time.Now().Add(d.Lease)
 	}
 	s, err := d.App.StreamSubscriber(ctx, id)
+	if fenliu.ErrorCode(err) == fenliu.ENotFound {
+		return -1, nil // removed
+	}
 	if err != nil {
 		return d.Poll, err
+	}
+	if !s.Active {
+		return -1, nil // paused: the worker stops; resuming starts a new one
 	}
 	key, err := fenliu.WebhookKey(s.Secret)
 	if err != nil {
