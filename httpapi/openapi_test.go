@@ -189,7 +189,17 @@ func TestAnswersFollowTheDescription(t *testing.T) {
 	d.call(admin, "POST", fmt.Sprintf("/api/v1/orders/%d/notices", order), map[string]any{"kind": "rectification", "text": "请整改", "due_at": "2030-01-01T00:00:00Z"}, 201)
 	d.call(uTok, "GET", "/api/v1/notices", nil, 200)
 	d.call(admin, "GET", "/api/v1/changes?after=0&limit=5", nil, 200)
-	d.call(uTok, "GET", "/api/v1/changes", nil, 200)
+	// Unit staff read only their unit's entries of the change feed.
+	own := d.call(uTok, "GET", "/api/v1/changes", nil, 200)["changes"].([]any)
+	all := d.call(admin, "GET", "/api/v1/changes?limit=1000", nil, 200)["changes"].([]any)
+	if len(own) < 3 || len(own) >= len(all) {
+		t.Errorf("unit staff see %d of %d entries", len(own), len(all))
+	}
+	for _, e := range own {
+		if int64(e.(map[string]any)["unit_id"].(float64)) != unit {
+			t.Errorf("unit staff see another unit's entry %v", e)
+		}
+	}
 	d.call(admin, "GET", fmt.Sprintf("/api/v1/subscribers/%d/deliveries?failed=true", sub), nil, 200)
 	d.call(admin, "GET", fmt.Sprintf("/api/v1/subscribers/%d/dead-letters", sub), nil, 200)
 	d.call(admin, "GET", "/api/v1/dead-letters/1", nil, 404)
