@@ -78,6 +78,10 @@ type Options struct {
 	// SchedulerInterval is how often the scheduler runs at the longest
 	// (readiness reports a scheduler that stopped).
 	SchedulerInterval time.Duration
+	// OnIntake is told the channel of every incident recorded (metrics).
+	OnIntake func(channel fenliu.Channel)
+	// OnTriage is told how long each triage of a text took (metrics).
+	OnTriage func(time.Duration)
 	// Log receives what the app cannot return to a caller (a routing
 	// failure at intake, a catalogue the engine cannot be built for).
 	Log *slog.Logger
@@ -103,6 +107,7 @@ type shared struct {
 	dirNames   namesCache
 	wake       chan struct{}
 	lastPass   atomic.Int64 // when the scheduler last ran (Unix ms)
+	outboxWake chan struct{} // the outbound worker's wake-up
 }
 
 // New returns an App over db.
@@ -116,7 +121,7 @@ func New(db *store.DB, opts Options) *App {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	a := &App{db: db, clock: opts.Now, opts: opts, log: opts.Log, shared: &shared{wake: make(chan struct{}, 1)}}
+	a := &App{db: db, clock: opts.Now, opts: opts, log: opts.Log, shared: &shared{wake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1)}}
 	a.router = opts.Route
 	if a.router == nil {
 		a.router = a.routeFromDB
@@ -156,6 +161,7 @@ func (a *App) classify(text string) fenliu.Triage {
 	if c == nil {
 		return fenliu.Triage{}
 	}
+	defer a.observeTriage(time.Now())
 	return c.Classify(text)
 }
 
@@ -179,12 +185,14 @@ func (a *App) activate(c *catalog.Catalog) {
 }
 
 func (a *App) changed(id int64) {
+	a.wakeOutbox()
 	if a.opts.OnChange != nil {
 		a.opts.OnChange(id)
 	}
 }
 
 func (a *App) notify(n *fenliu.Notice) {
+	a.wakeOutbox()
 	if a.opts.OnNotice != nil {
 		a.opts.OnNotice(n)
 	}

@@ -128,6 +128,9 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 	}
 	a.changed(inc.ID)
 	a.wakeScheduler()
+	if a.opts.OnIntake != nil {
+		a.opts.OnIntake(inc.Channel)
+	}
 	return inc, true, nil
 }
 

@@ -68,6 +68,13 @@ func (s *Server) Routes() []Route {
 		{Pattern: "GET /admin/catalog.yaml", handler: a(s.catalogExport)},
 		{Pattern: "GET /admin/catalog.csv", handler: a(s.catalogExport)},
 		{Pattern: "POST /admin/catalog", handler: a(s.catalogImport)},
+		// Linked systems (subscribers.go).
+		{Pattern: "GET /admin/subscribers", handler: a(s.subscribers)},
+		{Pattern: "POST /admin/subscribers", handler: a(s.createSubscriber)},
+		{Pattern: "GET /admin/subscribers/{id}", handler: a(s.subscriber)},
+		{Pattern: "POST /admin/subscribers/{id}/active", handler: a(s.pauseSubscriber)},
+		{Pattern: "POST /admin/subscribers/{id}/delete", handler: a(s.deleteSubscriber)},
+		{Pattern: "POST /admin/dead-letters/{id}/replay", handler: a(s.replayDeadLetter)},
 
 		// Citizens, without signing in (public.go).
 		pub("GET /report", s.reportPage),

@@ -229,6 +229,15 @@ func (l *loader) users(ctx context.Context) error {
 			return err
 		}
 	}
+	// The account of an outside system that speaks Open311 (FixMyStreet and
+	// the like): its token is the api_key of POST /open311/v2/requests.json.
+	sys := &fenliu.User{Username: "open311", DisplayName: "Open311 接入（外部系统）", Role: fenliu.RoleCallTaker}
+	if err := l.a.CreateUser(ctx, l.root, sys, ""); err != nil {
+		return err
+	}
+	if err := l.account(ctx, sys, ""); err != nil {
+		return err
+	}
 	// One staff account for every unit: unit staff act only on their unit.
 	l.staffOf = map[int64]*fenliu.User{}
 	for _, u := range l.units {

@@ -1,8 +1,12 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -20,7 +24,7 @@ func Recover(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				writeError(w, r, log, fmt.Errorf("panic: %v", v))
 			}
 		}()
@@ -43,8 +47,66 @@ func (api *API) auth(h func(w http.ResponseWriter, r *http.Request, u *fenliu.Us
 			api.fail(w, r, err)
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)), u)
+		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
+			api.idempotent(w, r, u, key, h)
+			return
+		}
+		h(w, r, u)
 	})
+}
+
+// idempotent runs a POST at most once per Idempotency-Key of the user: a
+// repeated key with the same request gets the first answer again (marked
+// Idempotent-Replayed: true); with another request, 422.
+func (api *API) idempotent(w http.ResponseWriter, r *http.Request, u *fenliu.User, key string, h func(w http.ResponseWriter, r *http.Request, u *fenliu.User)) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, api.maxBody+1))
+	if err != nil {
+		api.fail(w, r, &fenliu.Error{Code: fenliu.EInvalid, ZH: "读取请求体失败", EN: "could not read the request body"})
+		return
+	}
+	sum := sha256.Sum256(body)
+	req := &fenliu.IdempotentAnswer{Key: key, Method: r.Method, Path: r.URL.Path, Fingerprint: hex.EncodeToString(sum[:])}
+	old, err := api.app.BeginIdempotent(r.Context(), u, req)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if old != nil {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(old.Status)
+		w.Write(old.Body)
+		return
+	}
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		req.Status, req.Body = rec.status, rec.body.Bytes()
+		if v := recover(); v != nil {
+			req.Status = http.StatusInternalServerError
+			api.app.EndIdempotent(context.WithoutCancel(r.Context()), req)
+			panic(v)
+		}
+		if err := api.app.EndIdempotent(context.WithoutCancel(r.Context()), req); err != nil {
+			api.log.Error("idempotency key not kept", "key", key, "err", err)
+		}
+	}()
+	h(rec, r, u)
+}
+
+// recorder keeps a copy of the answer.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(status int) { r.status = status; r.ResponseWriter.WriteHeader(status) }
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
 }
 
 func (api *API) fail(w http.ResponseWriter, r *http.Request, err error) {

@@ -30,7 +30,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		e = &fenliu.Error{Code: fenliu.EInternal, ZH: "服务器内部错误，请稍后重试", EN: "internal server error; try again later"}
 	}
 	if status >= 500 {
-		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
 	var body ErrorBody
 	body.Error.Code, body.Error.Field = e.Code, e.Field

@@ -41,6 +41,7 @@ func (api *API) Routes() []Route {
 		{Pattern: "GET /healthz", Public: true, handler: http.HandlerFunc(api.healthz)},
 		{Pattern: "GET /readyz", Public: true, handler: http.HandlerFunc(api.readyz)},
 		{Pattern: "GET /api/v1/me", handler: a(api.me)},
+		{Pattern: "GET /api/v1/openapi.json", Public: true, handler: http.HandlerFunc(api.openapi)},
 
 		// Incidents (incidents.go): intake, the one-click transfer, decisions, dispatch.
 		{Pattern: "POST /api/v1/incidents", handler: a(api.createIncident)},
@@ -99,6 +100,19 @@ func (api *API) Routes() []Route {
 		{Pattern: "PUT /api/v1/assessment/weights", handler: a(api.setWeights)},
 		{Pattern: "GET /api/v1/settings", handler: a(api.listSettings)},
 		{Pattern: "PUT /api/v1/settings", handler: a(api.putSettings)},
+
+		// Linked systems (subscribers.go): webhook subscribers, their
+		// delivery log and dead letters; the change feed for polling.
+		{Pattern: "GET /api/v1/subscribers", handler: a(api.listSubscribers)},
+		{Pattern: "POST /api/v1/subscribers", handler: a(api.createSubscriber)},
+		{Pattern: "GET /api/v1/subscribers/{id}", handler: a(api.getSubscriber)},
+		{Pattern: "PUT /api/v1/subscribers/{id}", handler: a(api.updateSubscriber)},
+		{Pattern: "DELETE /api/v1/subscribers/{id}", handler: a(api.deleteSubscriber)},
+		{Pattern: "GET /api/v1/subscribers/{id}/deliveries", handler: a(api.listDeliveries)},
+		{Pattern: "GET /api/v1/subscribers/{id}/dead-letters", handler: a(api.listDeadLetters)},
+		{Pattern: "GET /api/v1/dead-letters/{id}", handler: a(api.getDeadLetter)},
+		{Pattern: "POST /api/v1/dead-letters/{id}/replay", handler: a(api.replayDeadLetter)},
+		{Pattern: "GET /api/v1/changes", handler: a(api.changes)},
 
 		// Reports (reports.go).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},

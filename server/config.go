@@ -22,8 +22,10 @@ type Config struct {
 	Demo              bool
 	DemoIncidents     int
 	Tiles             string
-	WebhookURL        string
-	WebhookSecret     string
+	WebhookBackoff    time.Duration
+	WebhookBackoffMax time.Duration
+	WebhookTimeout    time.Duration
+	WebhookPoll       time.Duration
 	RepeatWindow      time.Duration
 	SecureCookies     bool
 	SchedulerInterval time.Duration
@@ -136,8 +138,10 @@ var Options = []Option{
 	{"demo", "FENLIU_DEMO", "false", "load the demo city into an empty database", boolean(func(c *Config) *bool { return &c.Demo })},
 	{"demo-incidents", "FENLIU_DEMO_INCIDENTS", "300", "incidents the demo makes", integer(func(c *Config) *int { return &c.DemoIncidents })},
 	{"tiles", "FENLIU_TILES", "", "map tile URL template (e.g. https://tile.example/{z}/{x}/{y}.png); empty draws maps without tiles", str(func(c *Config) *string { return &c.Tiles })},
-	{"webhook", "FENLIU_WEBHOOK_URL", "", "URL that receives notices (warnings, supervision, escalation) as signed JSON POSTs", str(func(c *Config) *string { return &c.WebhookURL })},
-	{"webhook-secret", "FENLIU_WEBHOOK_SECRET", "", "secret that signs the webhook's messages (HMAC-SHA256)", str(func(c *Config) *string { return &c.WebhookSecret })},
+	{"webhook-backoff", "FENLIU_WEBHOOK_BACKOFF", "5s", "wait after a subscriber's first failed delivery, doubled after each further one (subscribers are set in the console or the API)", duration(func(c *Config) *time.Duration { return &c.WebhookBackoff })},
+	{"webhook-backoff-max", "FENLIU_WEBHOOK_BACKOFF_MAX", "1h", "longest wait between two delivery attempts", duration(func(c *Config) *time.Duration { return &c.WebhookBackoffMax })},
+	{"webhook-timeout", "FENLIU_WEBHOOK_TIMEOUT", "10s", "how long a receiver has to answer a delivery", duration(func(c *Config) *time.Duration { return &c.WebhookTimeout })},
+	{"webhook-poll", "FENLIU_WEBHOOK_POLL", "2s", "how often the delivery workers look for entries written by other servers", duration(func(c *Config) *time.Duration { return &c.WebhookPoll })},
 	{"repeat-window", "FENLIU_REPEAT_WINDOW", "72h", "a call within this time of an earlier one from the same caller, or about the same place and matter, is a repeat call", duration(func(c *Config) *time.Duration { return &c.RepeatWindow })},
 	{"secure-cookies", "FENLIU_SECURE_COOKIES", "false", "mark cookies Secure (serve behind HTTPS)", boolean(func(c *Config) *bool { return &c.SecureCookies })},
 	{"scheduler-interval", "FENLIU_SCHEDULER_INTERVAL", "30s", "how often the scheduler looks for timers armed by other servers", duration(func(c *Config) *time.Duration { return &c.SchedulerInterval })},

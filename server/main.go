@@ -18,6 +18,7 @@ import (
 	"github.com/fenliu/fenliu/console"
 	"github.com/fenliu/fenliu/demo"
 	"github.com/fenliu/fenliu/httpapi"
+	"github.com/fenliu/fenliu/open311"
 	"github.com/fenliu/fenliu/store"
 	"github.com/fenliu/fenliu/triage"
 	"github.com/fenliu/fenliu/webhook"
@@ -40,6 +41,10 @@ type Main struct {
 	Console *console.Server
 	API     *httpapi.API
 	Demo    *demo.Summary // what the demo loaded, if it ran
+	// Webhooks delivers the outbox to the subscribers.
+	Webhooks *webhook.Dispatcher
+	// Metrics are served at /metrics.
+	Metrics *Metrics
 
 	ln     net.Listener
 	srv    *http.Server
@@ -58,7 +63,7 @@ func (m *Main) URL() string { return "http://" + m.ln.Addr().String() }
 
 // Run opens the database (migrating it), builds the service layer with the
 // triage engine on the active catalogue, loads the demo city if asked,
-// starts the scheduler and the webhook sender, and serves the console and
+// starts the scheduler and the outbox's delivery workers, and serves the console and
 // the API on the configured address. It returns once the server listens;
 // Close stops it.
 func (m *Main) Run(ctx context.Context) (err error) {
@@ -78,6 +83,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	live := console.NewBroker()
 	opts := app.Options{Now: m.Now, RepeatWindow: m.Config.RepeatWindow, Log: log, Triage: Triage, OnChange: live.Publish,
 		MinFreeDisk: m.Config.MinFreeDisk, SchedulerInterval: m.Config.SchedulerInterval}
+	m.Metrics = NewMetrics()
+	m.Metrics.Observe(&opts)
 	if m.DB.Driver == "postgres" {
 		// Several servers may share the database: every change goes through
 		// NOTIFY, and each server's listener feeds its own screens.
@@ -90,12 +97,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 		m.goRun(func() { db.ListenChanges(ctx, live.Publish, func(err error) { log.Warn("listen", "err", err) }) })
 	}
-	if m.Config.WebhookURL != "" {
-		sender := &webhook.Sender{URL: m.Config.WebhookURL, Secret: m.Config.WebhookSecret, Log: log}
-		sender.Start(ctx)
-		opts.OnNotice = sender.Send
-	}
 	m.App = app.New(m.DB, opts)
+	m.Metrics.Watch(m.App, log)
 	if err := m.App.LoadCatalog(ctx); err != nil {
 		return fmt.Errorf("catalogue: %w", err)
 	}
@@ -116,12 +119,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		interval = 30 * time.Second
 	}
 	m.goRun(func() { m.App.RunScheduler(ctx, interval) })
+	// The outbox goes out to its subscribers, one worker each; their
+	// streams are in the database and go on after a restart.
+	m.Webhooks = &webhook.Dispatcher{App: m.App, Log: log, Client: &http.Client{Timeout: m.Config.WebhookTimeout},
+		Backoff: m.Config.WebhookBackoff, MaxBackoff: m.Config.WebhookBackoffMax, Poll: m.Config.WebhookPoll, OnAttempt: m.Metrics.Attempt}
+	m.goRun(func() { m.Webhooks.Run(ctx) })
 
 	mux := http.NewServeMux()
 	m.API.Register(mux)
+	open311.New(m.App, log).Register(mux)
+	mux.Handle("GET /metrics", m.Metrics.Handler())
 	m.Console.Register(mux)
 	m.srv = &http.Server{
-		Handler:           httpapi.Recover(log, mux),
+		Handler:           m.Metrics.Instrument(log, httpapi.Recover(log, mux)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -235,11 +245,12 @@ func OpenDB(ctx context.Context, dsn string) (*store.DB, error) {
 func IsPostgres(dsn string) bool { return store.IsPostgres(dsn) }
 
 // NewLogger returns the server's logger: text or JSON lines on w.
+// Every line written while serving a request carries its request_id.
 func NewLogger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		return slog.New(requestHandler{slog.NewJSONHandler(w, nil)})
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(requestHandler{slog.NewTextHandler(w, nil)})
 }
 
 // Triage builds the triage engine for a catalogue: the built-in model for

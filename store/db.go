@@ -116,7 +116,13 @@ func (db *DB) Tx(ctx context.Context, fn func(*Q) error) error {
 	if err != nil {
 		return mapErr(err)
 	}
-	if err := fn(&Q{r: tx, pg: db.Q.pg}); err != nil {
+	q := &Q{r: tx, pg: db.Q.pg, outbox: new([]pendingEntry)}
+	if err := fn(q); err != nil {
+		tx.Rollback()
+		return err
+	}
+	// The outbox entries of the change, last, in the same transaction.
+	if err := q.flushOutbox(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -133,8 +139,9 @@ type runner interface {
 // Q runs the store's statements on a pool or inside a transaction. Queries are
 // written with ? placeholders and rebound to $n for PostgreSQL.
 type Q struct {
-	r  runner
-	pg bool
+	r      runner
+	pg     bool
+	outbox *[]pendingEntry // inside a transaction: the outbox entries to write before commit
 }
 
 var rebound sync.Map // query → PostgreSQL form
@@ -256,4 +263,17 @@ func fromNullFloat(v sql.NullFloat64) *float64 {
 	}
 	f := v.Float64
 	return &f
+}
+
+// PoolStats is what the connection pool of the writer reports.
+type PoolStats struct {
+	Open, InUse, Idle int
+	WaitCount         int64
+	WaitDuration      time.Duration
+}
+
+// Pool returns the writer pool's statistics.
+func (db *DB) Pool() PoolStats {
+	s := db.w.Stats()
+	return PoolStats{Open: s.OpenConnections, InUse: s.InUse, Idle: s.Idle, WaitCount: s.WaitCount, WaitDuration: s.WaitDuration}
 }

@@ -37,10 +37,18 @@ func (q *Q) InsertEvent(ctx context.Context, e *fenliu.Event) error {
 	row := ChainRow{IncidentID: e.IncidentID, OrderID: e.OrderID, At: ms(e.At), ActorID: e.ActorID, Kind: string(e.Kind),
 		FromState: string(e.FromState), ToState: string(e.ToState), Note: e.Note, Data: string(data), Attachments: string(att), PrevHash: prev}
 	row.Hash = row.Compute()
-	return mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments, prev_hash, hash)
+	if err := mapErr(q.row(ctx, `INSERT INTO events (incident_id, order_id, at, actor_id, kind, from_state, to_state, note, data, attachments, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.IncidentID, nullID(e.OrderID), ms(e.At), e.ActorID, string(e.Kind), string(e.FromState), string(e.ToState),
-		e.Note, string(data), string(att), row.PrevHash, row.Hash).Scan(&e.ID))
+		e.Note, string(data), string(att), row.PrevHash, row.Hash).Scan(&e.ID)); err != nil {
+		return err
+	}
+	// Every event goes out: the outbox entry is written in this transaction.
+	body, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return q.enqueue(ctx, pendingEntry{at: e.At, kind: string(e.Kind), incidentID: e.IncidentID, orderID: e.OrderID, eventID: e.ID, data: body, orderUnit: true})
 }
 
 // Events returns an incident's whole record, oldest first.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -121,10 +122,19 @@ func (q *Q) ClaimTimer(ctx context.Context, id int64, now time.Time) (bool, erro
 }
 
 // CreateNotice stores a notice and sets its ID.
+// Every notice goes out: its outbox entry is written in the same transaction.
 func (q *Q) CreateNotice(ctx context.Context, n *fenliu.Notice) error {
-	return mapErr(q.row(ctx, `INSERT INTO notices (kind, stage, order_id, incident_id, unit_id, to_role, text, created_by, created_at, due_at)
+	if err := mapErr(q.row(ctx, `INSERT INTO notices (kind, stage, order_id, incident_id, unit_id, to_role, text, created_by, created_at, due_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, string(n.Kind), string(n.Stage), nullID(n.OrderID), nullID(n.IncidentID), nullID(n.UnitID), string(n.ToRole),
-		n.Text, n.CreatedBy, ms(n.CreatedAt), msPtr(n.DueAt)).Scan(&n.ID))
+		n.Text, n.CreatedBy, ms(n.CreatedAt), msPtr(n.DueAt)).Scan(&n.ID)); err != nil {
+		return err
+	}
+	body, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	// A notice addressed to a role (UnitID 0) is no unit's entry.
+	return q.enqueue(ctx, pendingEntry{at: n.CreatedAt, kind: fenliu.OutboxNotice, incidentID: n.IncidentID, orderID: n.OrderID, unitID: n.UnitID, noticeID: n.ID, data: body})
 }
 
 const noticeCols = `id, kind, stage, order_id, incident_id, unit_id, to_role, text, created_by, created_at, due_at, reply, replied_by, replied_at`
@@ -200,4 +210,11 @@ func (q *Q) ReplyNotice(ctx context.Context, id, by int64, reply string, now tim
 		return &fenliu.Error{Code: fenliu.EConflict, ZH: "该通知已回复", EN: "the notice has been replied to already"}
 	}
 	return nil
+}
+
+// PendingTimers counts the timers armed and not yet fired.
+func (q *Q) PendingTimers(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.row(ctx, `SELECT COUNT(*) FROM timers WHERE fired_at IS NULL`).Scan(&n)
+	return n, mapErr(err)
 }

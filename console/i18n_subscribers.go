@@ -1,0 +1,52 @@
+package console
+
+// The messages of the linked-systems screens (subscribers.go).
+func init() {
+	for k, v := range map[string][2]string{
+		"sub.title":          {"对接系统（消息订阅）", "Linked systems (webhooks)"},
+		"sub.intro":          {"每个对接系统按自己的顺序收到所选的事件，失败时按递增间隔重试，超过重试时长进入死信，可查看并重发。消息按 Standard Webhooks 签名。", "Each linked system receives the events it chose, in order; failures are retried with growing waits, and after the retry period go to the dead letters, which you can inspect and replay. Messages are signed per Standard Webhooks."},
+		"sub.name":           {"名称", "Name"},
+		"sub.url":            {"接收地址", "URL"},
+		"sub.secret":         {"密钥（留空自动生成）", "Secret (empty: one is made)"},
+		"sub.secret_once":    {"订阅已添加。密钥只显示这一次，请复制给对方系统：", "Subscriber added. The secret is shown this once; copy it to the other system:"},
+		"sub.kinds":          {"事件类型（不选为全部）", "Event kinds (none: all)"},
+		"sub.units":          {"只收这些单位（不选为全部）", "Only these units (none: all)"},
+		"sub.retry_for":      {"重试时长，如 24h", "Retry for, e.g. 24h"},
+		"sub.add":            {"添加订阅", "Add subscriber"},
+		"sub.none":           {"还没有对接系统。", "No linked systems yet."},
+		"sub.state":          {"状态", "State"},
+		"sub.active":         {"运行中", "Active"},
+		"sub.paused":         {"已暂停", "Paused"},
+		"sub.pause":          {"暂停", "Pause"},
+		"sub.resume":         {"恢复", "Resume"},
+		"sub.delete":         {"删除", "Delete"},
+		"sub.delivered":      {"已送达", "Delivered"},
+		"sub.failed":         {"失败次数", "Failed attempts"},
+		"sub.dead":           {"死信", "Dead letters"},
+		"sub.pending":        {"待发送", "Pending"},
+		"sub.oldest":         {"最早待发", "Oldest pending"},
+		"sub.last_error":     {"最近错误", "Last error"},
+		"sub.next_at":        {"下次重试", "Next attempt"},
+		"sub.last_delivered": {"最近送达", "Last delivered"},
+		"sub.deliveries":     {"投递记录", "Deliveries"},
+		"sub.failed_only":    {"只看失败", "Failures only"},
+		"sub.all":            {"全部", "All"},
+		"sub.entry":          {"消息", "Message"},
+		"sub.attempt":        {"第几次", "Attempt"},
+		"sub.at":             {"时间", "At"},
+		"sub.status":         {"响应码", "Status"},
+		"sub.took":           {"耗时(ms)", "Took (ms)"},
+		"sub.ok":             {"成功", "OK"},
+		"sub.error":          {"失败", "Failed"},
+		"sub.replay":         {"重发", "Replay"},
+		"sub.replayed":       {"已重发送达", "Replayed, delivered"},
+		"sub.replay_wait":    {"等待重发", "Replay pending"},
+		"sub.replay_asked":   {"已安排重发", "Replay queued"},
+		"sub.kind":           {"类型", "Kind"},
+		"sub.dead_at":        {"进入死信", "Dead since"},
+		"sub.back":           {"返回对接系统", "Back to linked systems"},
+		"sub.all_kinds":      {"全部", "all"},
+	} {
+		messages[k] = v
+	}
+}
