@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/catalog"
 )
 
 // Suggest classifies and routes a text being typed, and finds earlier
@@ -57,6 +58,50 @@ func (a *App) earlier(ctx context.Context, actor *fenliu.User, phone, address st
 				out = append(out, in)
 			}
 		}
+	}
+	return out, nil
+}
+
+// DeskInput is what the call-taker has typed so far.
+type DeskInput struct {
+	Text, Phone, Address string
+	AreaID               int64 // the grid chosen
+	// Category is the call-taker's correction of the engine's category
+	// ("" follows the engine): the units are routed for it instead.
+	Category string
+}
+
+// DeskSuggestion is a suggestion as the desk shows it: the engine's answer,
+// and the category corrected by the call-taker with its route.
+type DeskSuggestion struct {
+	*fenliu.Suggestion
+	Corrected *catalog.Category // the corrected category (nil: none)
+}
+
+// DeskSuggest is Suggest for the desk, with the call-taker's corrections:
+// a category named (by code) is routed in place of the engine's. It writes
+// nothing.
+func (a *App) DeskSuggest(ctx context.Context, actor *fenliu.User, in DeskInput) (*DeskSuggestion, error) {
+	sug, err := a.Suggest(ctx, actor, in.Text, in.AreaID, in.Phone, in.Address)
+	if err != nil {
+		return nil, err
+	}
+	out := &DeskSuggestion{Suggestion: sug}
+	if in.Category == "" || (sug.Triage != nil && in.Category == sug.Triage.Category) {
+		return out, nil
+	}
+	cat := a.Catalog()
+	var c *catalog.Category
+	if cat != nil {
+		c = cat.Category(in.Category)
+	}
+	if c == nil {
+		return nil, fenliu.Errorf(fenliu.EUnprocessable, "category", "事项清单中没有「%s」", "the catalogue has no category %q", in.Category)
+	}
+	out.Corrected, out.Route = c, nil
+	if c.Disposition == fenliu.DispDivert {
+		d := fenliu.DecisionInput{Disposition: c.Disposition, Category: c.Code}
+		out.Route = a.route(ctx, routeRequest(a.triageFor(d, sug.Triage), in.AreaID, a.now()))
 	}
 	return out, nil
 }

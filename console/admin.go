@@ -33,7 +33,7 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	p.Data = map[string]any{"Users": d.Users, "Units": d.Units, "Areas": d.Areas, "Shifts": d.Shifts, "UnitNames": unitNames,
 		"Roles": fenliu.Roles, "UnitTypes": fenliu.UnitTypes, "Catalog": catInfo}
-	s.render(w, http.StatusOK, "admin", p)
+	s.render(w, r, http.StatusOK, "admin", p)
 }
 
 func formInt(r *http.Request, name string) int64 {

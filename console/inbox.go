@@ -18,8 +18,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, sess *session) {
 	p.Data = map[string]any{"Todo": withPage(p, in.Todo), "Doing": withPage(p, in.Doing), "Done": withPage(p, in.Done), "Escalated": withPage(p, in.Escalated),
 		"UnitName": in.UnitName, "Notices": in.Notices}
 	if r.URL.Query().Get("part") == "list" {
-		s.fragment(w, http.StatusOK, "inbox", "list", p)
+		s.fragment(w, r, http.StatusOK, "inbox", "list", p)
 		return
 	}
-	s.render(w, http.StatusOK, "inbox", p)
+	s.render(w, r, http.StatusOK, "inbox", p)
 }

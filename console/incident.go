@@ -34,7 +34,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 	p.Data = map[string]any{"Incident": view.Incident, "Orders": orders, "Timeline": s.timeline(p, view.Names, view.Events),
 		"ShowCaller": view.ShowCaller, "CategoryName": s.categoryName(p.Lang, view.Incident.Category),
 		"GeoJSON": geoJSON(view.Incident, view.Area)}
-	s.render(w, http.StatusOK, "incident", p)
+	s.render(w, r, http.StatusOK, "incident", p)
 }
 
 // geoJSON is the incident's point and its area's centre as a GeoJSON

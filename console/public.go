@@ -33,7 +33,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		p.CSRF = s.publicCSRF(w, r)
 	}
 	p.Data = map[string]any{}
-	s.render(w, http.StatusOK, "report", p)
+	s.render(w, r, http.StatusOK, "report", p)
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +98,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 			p.CSRF = s.publicCSRF(w, r)
 		}
 		p.Data = map[string]any{"Form": in}
-		s.render(w, http.StatusBadRequest, "report", p)
+		s.render(w, r, http.StatusBadRequest, "report", p)
 		return
 	}
 	http.Redirect(w, r, "/track?no="+inc.TrackingNo+"&new=1", http.StatusSeeOther)
@@ -120,5 +120,5 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = data
-	s.render(w, http.StatusOK, "track", p)
+	s.render(w, r, http.StatusOK, "track", p)
 }

@@ -19,6 +19,7 @@ func (s *Server) Routes() []Route {
 	return []Route{
 		// Static files, signing in and out, the language (console.go, auth.go).
 		pub("GET /static/{version}/{path...}", s.serveStatic),
+		pub("GET /favicon.ico", s.favicon),
 		pub("GET /login", s.loginPage),
 		pub("POST /login", s.login),
 		pub("POST /logout", s.logout),
