@@ -154,6 +154,15 @@ func (s *Server) parseTemplates() error {
 		"periods":      func() []string { return []string{"day", "week", "month"} },
 		"notices":      func(p *page, rows []noticeRow) map[string]any { return map[string]any{"P": p, "Rows": rows} },
 		"deref":        func(t *time.Time) time.Time { return *t },
+		"levels":       func() []string { return []string{"district", "street", "grid"} },
+		"hasID": func(ids []int64, id int64) bool {
+			for _, x := range ids {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -244,6 +253,9 @@ func (p *page) Time(t any) string {
 	}
 	return v.In(p.loc).Format("2006-01-02 15:04")
 }
+
+// Local is a time as a datetime-local field holds it, in the city's zone.
+func (p *page) Local(t time.Time) string { return t.In(p.loc).Format("2006-01-02T15:04") }
 
 // StateLabel is a state's label in the page's language.
 func (p *page) StateLabel(st fenliu.OrderState) string { return p.codeLabel("state.", string(st)) }

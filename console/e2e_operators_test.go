@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -315,7 +316,14 @@ func TestOperatorsInBrowser(t *testing.T) {
 	})
 
 	t.Run("unit inbox in English on a phone: one language, addresses, no raw codes", func(t *testing.T) {
-		// A deadline passes: the system writes its notices (both languages).
+		// An order with time limits, whose deadlines pass: the system writes
+		// its notices (in both languages).
+		inc, _, err := w.a.Intake(ctx, deskUser, fenliu.IncidentInput{Channel: fenliu.Channel12345, Text: "夜市烧烤摊半夜还在营业，油烟很大", Address: "福建园路20号"})
+		must(t, err)
+		_, err = w.a.Decide(ctx, deskUser, inc.ID, fenliu.DecisionInput{Disposition: fenliu.DispDivert, Category: "city_appearance.night_market_noise"})
+		must(t, err)
+		_, err = w.a.Dispatch(ctx, deskUser, inc.ID, fenliu.DispatchInput{Orders: []fenliu.OrderSpec{{UnitID: um, Role: fenliu.OrderLead}}})
+		must(t, err)
 		fired, err := w.a.FireDue(ctx, time.Now().Add(72*time.Hour))
 		must(t, err)
 		ns, err := w.a.Notices(ctx, unitStaff, fenliu.NoticeFilter{UnitID: um, Limit: 20})
@@ -493,6 +501,64 @@ func TestOperatorsInBrowser(t *testing.T) {
 			t.Errorf("返回 goes to %q", href)
 		}
 		w.shot(t, tab, "op-16-error-page")
+	})
+	t.Run("admin: edit a user, reset the password, disable — the token stops working", func(t *testing.T) {
+		admin := &fenliu.User{ID: w.ids["admin"], Role: fenliu.RoleAdmin}
+		token, err := w.a.CreateToken(ctx, admin, w.ids["taker"], "test")
+		must(t, err)
+		me := func() int {
+			req, _ := http.NewRequest("GET", w.url+"/api/v1/me", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			must(t, err)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if c := me(); c != 200 {
+			t.Fatalf("token before: %d", c)
+		}
+		tab := w.user(t, "admin")
+		row := `#user-list tr[data-user=taker]`
+		must(t, chromedp.Do(tab, chromedp.Navigate(w.url+"/admin#users"), chromedp.WaitVisible(chromedp.CSS(row)),
+			chromedp.Click(chromedp.CSS(row+` details.edit summary`)),
+			chromedp.SetValue(chromedp.CSS(row+` input[name=display_name]`), "接警员 李明（夜班）"),
+			chromedp.SendKeys(chromedp.CSS(row+` input[name=password]`), "new-password-1"),
+			chromedp.Click(chromedp.CSS(row+` button.primary`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
+		if s := text(t, tab, row+` td:nth-child(2)`); s != "接警员 李明（夜班）" {
+			t.Errorf("display name after the edit: %q", s)
+		}
+		if _, err := w.a.Login(ctx, "taker", "new-password-1"); err != nil {
+			t.Errorf("the reset password does not sign in: %v", err)
+		}
+		w.shot(t, tab, "op-17-admin-users")
+		must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(row+` details.edit summary`)),
+			chromedp.Click(chromedp.CSS(row+` input[name=disabled]`)),
+			chromedp.Click(chromedp.CSS(row+` button.primary`)), chromedp.WaitVisible(chromedp.CSS(row+`.disabled`))))
+		if c := me(); c != 401 {
+			t.Errorf("a disabled user's token answers %d", c)
+		}
+		if _, err := w.a.Login(ctx, "taker", "new-password-1"); err == nil {
+			t.Error("a disabled user signs in")
+		}
+		phone(t, tab)
+		must(t, chromedp.Do(tab, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(row))))
+		fitsWidth(t, tab, "admin")
+		w.shot(t, tab, "op-17-admin-phone")
+	})
+
+	t.Run("unit staff report their own duty roster", func(t *testing.T) {
+		tab := w.user(t, "unit-jn-urban_management")
+		start := time.Now().Add(24 * time.Hour).In(w.a.Location(ctx))
+		must(t, chromedp.Do(tab, chromedp.Navigate(w.url+"/inbox#roster"), chromedp.WaitVisible(chromedp.ID("roster-add")),
+			chromedp.SetValue(chromedp.CSS(`#roster-add input[name=starts_at]`), start.Format("2006-01-02T15:04")),
+			chromedp.SetValue(chromedp.CSS(`#roster-add input[name=ends_at]`), start.Add(12*time.Hour).Format("2006-01-02T15:04")),
+			chromedp.SendKeys(chromedp.CSS(`#roster-add input[name=person]`), "值班员 张伟"),
+			chromedp.SendKeys(chromedp.CSS(`#roster-add input[name=phone]`), "0771-5612345"),
+			chromedp.Click(chromedp.CSS(`#roster-add button`)), chromedp.WaitVisible(chromedp.CSS(`#roster #shift-list`))))
+		if s := text(t, tab, "#shift-list"); !strings.Contains(s, "值班员 张伟") {
+			t.Errorf("roster after reporting: %q", s)
+		}
+		w.shot(t, tab, "op-18-roster")
 	})
 	t.Logf("screenshots in %s", w.dir)
 }

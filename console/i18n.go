@@ -318,7 +318,24 @@ var messages = map[string][2]string{
 	"xlsx.title.dashboard": {"非警务警情分流联动考核（%s，%s）", "Non-police diversion assessment (%s, %s)"},
 	"xlsx.title.bulletin":  {"非警务警情分流联动%s", "Non-police diversion bulletin: %s"},
 
-	"error.typed": {"你填写的内容（复制后返回重填，不会丢失）", "What you typed (copy it, then go back)"},
+	"error.typed":       {"你填写的内容（复制后返回重填，不会丢失）", "What you typed (copy it, then go back)"},
+	"admin.edit":        {"编辑", "Edit"},
+	"admin.save":        {"保存", "Save"},
+	"admin.delete":      {"删除", "Delete"},
+	"admin.disable":     {"停用账号（不能登录，令牌失效）", "Disable (no sign-in, tokens stop working)"},
+	"admin.newpassword": {"重置密码（留空不变）", "New password (empty: unchanged)"},
+	"admin.type":        {"类型", "Type"},
+	"admin.serves":      {"服务区域", "Serves"},
+	"admin.level":       {"级别", "Level"},
+	"admin.parentarea":  {"上级区域", "Parent area"},
+	"admin.when":        {"时段", "When"},
+	"admin.from":        {"开始", "From"},
+	"admin.to":          {"结束", "To"},
+	"level.district":    {"区县", "District"},
+	"level.street":      {"街道", "Street"},
+	"level.grid":        {"网格", "Grid"},
+	"roster.title":      {"勤务报备（本单位值班表）", "Duty roster (your unit)"},
+	"roster.add":        {"报备", "Report"},
 }
 
 // translate returns the message for key in lang ("zh" or "en"), formatted

@@ -177,9 +177,31 @@
       if (e.key === "j" || e.key === "ArrowDown") { e.preventDefault(); focusItem(cur + 1); }
       else if (e.key === "k" || e.key === "ArrowUp") { e.preventDefault(); focusItem(cur < 0 ? 0 : cur - 1); }
       else if (e.key === "Enter" && cur >= 0 && document.activeElement === list[cur]) {
-        var f = list[cur].querySelector("input:not([type=hidden]), select, textarea, button");
-        if (f) { e.preventDefault(); f.focus(); }
+        // Into the item's first field — on key-up, so this Enter does not
+        // also send the form it lands in.
+        e.preventDefault();
+        enterOn = list[cur];
       }
+    });
+    var enterOn = null;
+    document.addEventListener("keyup", function (e) {
+      if (e.key !== "Enter" || !enterOn) return;
+      var f = enterOn.querySelector("input:not([type=hidden]), select, textarea, button");
+      enterOn = null;
+      if (f) f.focus();
+    });
+    // A live update redraws the queue: keep the item the user was on.
+    var keep = null;
+    q.addEventListener("htmx:beforeSwap", function () {
+      var a = document.activeElement, it = a && a.closest ? a.closest("[data-item]") : null;
+      keep = it && a === it ? (it.getAttribute("data-incident") || "i") + "/" + (it.getAttribute("data-order") || "o") : null;
+    });
+    q.addEventListener("htmx:afterSwap", function () {
+      if (!keep) return;
+      items().forEach(function (it) {
+        if ((it.getAttribute("data-incident") || "i") + "/" + (it.getAttribute("data-order") || "o") === keep) { it.classList.add("current"); it.focus(); }
+      });
+      keep = null;
     });
   });
 
