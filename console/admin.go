@@ -157,8 +157,13 @@ func (s *Server) adminUserEdit(w http.ResponseWriter, r *http.Request, sess *ses
 		s.fail(w, r, sess, err)
 		return
 	}
+	unit, err := s.pickedUnit(r, sess, "unit")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
 	u := &fenliu.User{ID: id, DisplayName: strings.TrimSpace(r.PostFormValue("display_name")), Role: fenliu.Role(r.PostFormValue("role")),
-		UnitID: formInt(r, "unit_id"), Disabled: r.PostFormValue("disabled") == "true"}
+		UnitID: unit, Disabled: r.PostFormValue("disabled") == "true"}
 	if err := s.app.UpdateUser(r.Context(), sess.User, u); err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -181,6 +186,10 @@ func (s *Server) adminUnitEdit(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 	u := unitForm(r)
 	u.ID = id
+	if u.ParentID, err = s.pickedUnit(r, sess, "parent"); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
 	if err := s.app.UpdateUnit(r.Context(), sess.User, u); err != nil {
 		s.fail(w, r, sess, err)
 		return

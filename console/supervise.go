@@ -46,8 +46,17 @@ func (s *Server) supervise(w http.ResponseWriter, r *http.Request, sess *session
 		}
 		return out
 	}
+	notices := b.Notices
+	if unit != 0 {
+		notices = nil
+		for _, n := range b.Notices {
+			if n.N.UnitID == unit {
+				notices = append(notices, n)
+			}
+		}
+	}
 	data := map[string]any{"Overdue": withPage(p, keep(b.Overdue)), "Soon": withPage(p, keep(b.Soon)), "Counts": b.Counts,
-		"Notices": b.Notices, "Units": units, "Unit": unitQ, "State": state}
+		"Notices": notices, "Units": units, "Unit": unitQ, "State": state}
 	if state != "" {
 		rows, err := s.app.OrderRows(r.Context(), sess.User, fenliu.OrderFilter{States: []fenliu.OrderState{state}, UnitID: unit, Limit: 200})
 		if err != nil {
