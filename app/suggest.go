@@ -15,6 +15,9 @@ func (a *App) Suggest(ctx context.Context, actor *fenliu.User, text string, area
 	if err := fenliu.CanIntake(actor); err != nil {
 		return nil, err
 	}
+	if areaID == 0 {
+		areaID = a.areaForAddress(ctx, address) // as intake will
+	}
 	in := fenliu.IncidentInput{Channel: fenliu.Channel110, Text: text, CallerPhone: phone, Address: address}
 	out := &fenliu.Suggestion{Earlier: []*fenliu.Incident{}}
 	if err := in.Validate(a.now()); err != nil && fenliu.ErrorCode(err) != fenliu.EInvalid {
@@ -76,6 +79,9 @@ type DeskInput struct {
 type DeskSuggestion struct {
 	*fenliu.Suggestion
 	Corrected *catalog.Category // the corrected category (nil: none)
+	// AreaFound is the area the address chose when no grid was picked
+	// (nil: a grid was picked, or the address names none).
+	AreaFound *fenliu.Area
 }
 
 // DeskSuggest is Suggest for the desk, with the call-taker's corrections:
@@ -87,6 +93,12 @@ func (a *App) DeskSuggest(ctx context.Context, actor *fenliu.User, in DeskInput)
 		return nil, err
 	}
 	out := &DeskSuggestion{Suggestion: sug}
+	if in.AreaID == 0 {
+		if id := a.areaForAddress(ctx, in.Address); id != 0 {
+			out.AreaFound, _ = a.db.Area(ctx, id)
+			in.AreaID = id
+		}
+	}
 	if in.Category == "" || (sug.Triage != nil && in.Category == sug.Triage.Category) {
 		return out, nil
 	}
@@ -104,4 +116,20 @@ func (a *App) DeskSuggest(ctx context.Context, actor *fenliu.User, in DeskInput)
 		out.Route = a.route(ctx, routeRequest(a.triageFor(d, sug.Triage), in.AreaID, a.now()))
 	}
 	return out, nil
+}
+
+// areaForAddress is the id of the area a typed address lies in, by the
+// directory's names (fenliu.AreaForAddress); 0 if none.
+func (a *App) areaForAddress(ctx context.Context, address string) int64 {
+	if address == "" {
+		return 0
+	}
+	areas, err := a.db.Areas(ctx)
+	if err != nil {
+		return 0
+	}
+	if ar := fenliu.AreaForAddress(areas, address); ar != nil {
+		return ar.ID
+	}
+	return 0
 }

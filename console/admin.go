@@ -65,7 +65,7 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, sess *session
 
 func (s *Server) adminArea(w http.ResponseWriter, r *http.Request, sess *session) {
 	a := &fenliu.Area{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
-		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id")}
+		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id"), Roads: roadsField(r.PostFormValue("roads"))}
 	if err := s.app.CreateArea(r.Context(), sess.User, a); err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -218,7 +218,7 @@ func (s *Server) adminAreaEdit(w http.ResponseWriter, r *http.Request, sess *ses
 		return
 	}
 	a := &fenliu.Area{ID: id, Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
-		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id")}
+		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id"), Roads: roadsField(r.PostFormValue("roads"))}
 	if err := s.app.UpdateArea(r.Context(), sess.User, a); err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -287,4 +287,10 @@ func (s *Server) adminShiftDelete(w http.ResponseWriter, r *http.Request, sess *
 		return
 	}
 	http.Redirect(w, r, rosterBack(sess), http.StatusSeeOther)
+}
+
+// roadsField reads an area's road names: one per line, or separated by
+// 、 or commas.
+func roadsField(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' || r == '、' || r == ',' || r == '，' })
 }

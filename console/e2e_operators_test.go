@@ -180,6 +180,45 @@ func TestOperatorsInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("desk: the typed address chooses the grid, and so the district's unit", func(t *testing.T) {
+		admin := &fenliu.User{ID: w.ids["admin"], Role: fenliu.RoleAdmin}
+		areas, err := w.a.Areas(ctx, admin)
+		must(t, err)
+		var grid *fenliu.Area
+		for _, a := range areas {
+			if a.Code == "JN-S1-G1" {
+				grid = a
+			}
+		}
+		if grid == nil {
+			t.Fatal("no grid JN-S1-G1 in the demo")
+		}
+		grid.Roads = []string{"友谊巷", "春风里"}
+		must(t, w.a.UpdateArea(ctx, admin, grid))
+		tab := w.user(t, "taker")
+		must(t, chromedp.Do(tab, chromedp.Navigate(w.url+"/desk"), chromedp.WaitVisible(chromedp.ID("text")),
+			chromedp.SendKeys(chromedp.ID("text"), "凌晨两点了，楼下夜市的烧烤摊还在放音乐划拳，吵得根本睡不着"),
+			chromedp.SendKeys(chromedp.ID("address"), "友谊巷5号楼下"),
+			chromedp.Blur(chromedp.ID("address")),
+			chromedp.WaitVisible(chromedp.ID("located"))))
+		if s := text(t, tab, "#located"); !strings.Contains(s, grid.Name) {
+			t.Errorf("located %q, want %s", s, grid.Name)
+		}
+		w.shot(t, tab, "op-03b-desk-address-grid")
+		must(t, chromedp.Do(tab, chromedp.Click(chromedp.ID("transfer")), chromedp.WaitVisible(chromedp.ID("done"))))
+		id := eval[int](t, tab, `parseInt(document.querySelector("#done a").textContent.replace(/\D+/g, ""), 10)`)
+		v, err := w.a.Incident(ctx, deskUser, int64(id))
+		must(t, err)
+		if v.Incident.AreaID != grid.ID {
+			t.Errorf("incident in area %d, the address is in %d", v.Incident.AreaID, grid.ID)
+		}
+		for _, o := range v.Orders {
+			if n := v.Names.Units[o.UnitID]; strings.HasPrefix(n, "临江市") {
+				t.Errorf("order to the city-level %s, not the district's", n)
+			}
+		}
+	})
+
 	t.Run("desk: a refused transfer keeps what was typed", func(t *testing.T) {
 		tab := w.user(t, "taker")
 		call := "小区门口的垃圾三天没人清运了"
@@ -539,6 +578,14 @@ func TestOperatorsInBrowser(t *testing.T) {
 		}
 		if _, err := w.a.Login(ctx, "taker", "new-password-1"); err == nil {
 			t.Error("a disabled user signs in")
+		}
+		// An area's road names are edited in its row.
+		arow := `#area-list tr[data-area="JN-S1-G2"]`
+		must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(arow+` details.edit summary`)),
+			chromedp.SetValue(chromedp.CSS(arow+` textarea[name=roads]`), "和平路\n明月巷"),
+			chromedp.Click(chromedp.CSS(arow+` button.primary`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
+		if s := text(t, tab, arow+` td.roads-list`); s != "和平路、明月巷" {
+			t.Errorf("roads after the edit: %q", s)
 		}
 		small := w.user(t, "admin") // a phone, with its own time
 		phone(t, small)

@@ -336,6 +336,10 @@ var messages = map[string][2]string{
 	"level.grid":        {"网格", "Grid"},
 	"roster.title":      {"勤务报备（本单位值班表）", "Duty roster (your unit)"},
 	"roster.add":        {"报备", "Report"},
+	"admin.roads":       {"道路与地名（按地址定位网格，每行一个）", "Roads and places (an address finds the area by them; one per line)"},
+	"admin.roads.short": {"道路地名（、分隔）", "Roads (separated by 、)"},
+	"desk.located":      {"按地址定位：", "Found from the address:"},
+	"desk.located.hint": {"（在「网格」中选择可更改）", "(choose a grid to change it)"},
 }
 
 // translate returns the message for key in lang ("zh" or "en"), formatted

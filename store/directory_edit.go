@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/fenliu/fenliu"
 )
@@ -61,10 +62,10 @@ func (q *Q) UpdateUnit(ctx context.Context, u *fenliu.Unit) error {
 	return q.bumpDirectory(ctx)
 }
 
-// UpdateArea writes an area's code, name, level and parent.
+// UpdateArea writes an area's code, name, level, parent and road names.
 func (q *Q) UpdateArea(ctx context.Context, a *fenliu.Area) error {
-	res, err := q.exec(ctx, `UPDATE areas SET code = ?, name = ?, level = ?, parent_id = ? WHERE id = ?`,
-		a.Code, a.Name, string(a.Level), nullID(a.ParentID), a.ID)
+	res, err := q.exec(ctx, `UPDATE areas SET code = ?, name = ?, level = ?, parent_id = ?, roads = ? WHERE id = ?`,
+		a.Code, a.Name, string(a.Level), nullID(a.ParentID), joinRoads(a.Roads), a.ID)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -122,4 +123,14 @@ func mustChange(res sql.Result, zh, en string, id int64) error {
 		return fenliu.NotFound(zh, en, id)
 	}
 	return nil
+}
+
+// joinRoads and splitRoads keep an area's road names, one per line.
+func joinRoads(rs []string) string { return strings.Join(rs, "\n") }
+
+func splitRoads(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
