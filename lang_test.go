@@ -70,13 +70,13 @@ func TestAreaForAddress(t *testing.T) {
 	g2 := &Area{ID: 4, Name: "新竹街道第2网格", Level: AreaGrid, ParentID: 2, Roads: []string{"友爱北路", "路"}}
 	areas := []*Area{d, s, g1, g2}
 	for addr, want := range map[string]*Area{
-		"福建园路8号":        g1,
-		"江南区友爱北路12号":    g2, // the longer road name wins over 友爱路 and 江南区
-		"江南区友爱路3号":      g1,
-		"新竹街道江南大道4号":    s,
-		"江南区某某小区":       d,
-		"北京路1号":         nil, // "路" alone is too short to count
-		"":              nil,
+		"福建园路8号":     g1,
+		"江南区友爱北路12号": g2, // the longer road name wins over 友爱路 and 江南区
+		"江南区友爱路3号":   g1,
+		"新竹街道江南大道4号": s,
+		"江南区某某小区":    d,
+		"北京路1号":      nil, // "路" alone is too short to count
+		"":           nil,
 	} {
 		if got := AreaForAddress(areas, addr); got != want {
 			t.Errorf("%q → %v, want %v", addr, got, want)
