@@ -40,6 +40,21 @@ func fitsWidth(t *testing.T, ctx context.Context, page string) {
 	}
 }
 
+// waitURL polls until the page's address contains part and it has loaded
+// (a click that navigates must not be read on the page it leaves).
+func waitURL(t *testing.T, ctx context.Context, part string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`location.href.includes(%q) && document.readyState === "complete"`, part)))
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the page never went to …%s…", part)
+}
+
 func count(t *testing.T, ctx context.Context, css string) int {
 	t.Helper()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, css)))
@@ -279,8 +294,9 @@ func TestOperatorsInBrowser(t *testing.T) {
 		// Verify the fed-back order from the queue.
 		sel := fmt.Sprintf(`#q-verify [data-order="%d"]`, fed.ID)
 		must(t, chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(sel)),
-			chromedp.Click(chromedp.CSS(sel+` form[action$="/act/verify"] button`)),
-			chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
+			chromedp.Click(chromedp.CSS(sel+` form[action$="/act/verify"] button`))))
+		waitURL(t, tab, fmt.Sprintf("done=%d", fed.ID))
+		must(t, chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
 		if s := text(t, tab, "p.flash"); !strings.Contains(s, fmt.Sprintf("#%d", fed.ID)) {
 			t.Errorf("verification confirmed as %q", s)
 		}
@@ -294,7 +310,9 @@ func TestOperatorsInBrowser(t *testing.T) {
 			if lead == "" {
 				must(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS(`#q-dispatch article input[name=lead]`), "江南区城管执法大队")))
 			}
-			must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#q-dispatch article button.primary`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
+			must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#q-dispatch article button.primary`))))
+			waitURL(t, tab, "did=dispatch&id="+inc)
+			must(t, chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
 			if s := text(t, tab, "p.flash"); !strings.Contains(s, "#"+inc) || !strings.Contains(s, "已派单") {
 				t.Errorf("dispatch confirmed as %q", s)
 			}
@@ -333,7 +351,9 @@ func TestOperatorsInBrowser(t *testing.T) {
 		}
 		w.shot(t, tab, "op-08-supervise-state")
 		must(t, chromedp.Do(tab, chromedp.SendKeys(chromedp.CSS(`#filters input[name=unit]`), "江南区城管执法大队"),
-			chromedp.Click(chromedp.CSS(`#filters button`)), chromedp.WaitVisible(chromedp.ID("in-state"))))
+			chromedp.Click(chromedp.CSS(`#filters button`))))
+		waitURL(t, tab, "unit=")
+		must(t, chromedp.Do(tab, chromedp.WaitVisible(chromedp.ID("in-state"))))
 		units := eval[[]string](t, tab, `[...document.querySelectorAll("#in-state + table td.unit")].map(e => e.textContent)`)
 		for _, u := range units {
 			if u != "江南区城管执法大队" {
@@ -583,7 +603,9 @@ func TestOperatorsInBrowser(t *testing.T) {
 		arow := `#area-list tr[data-area="JN-S1-G2"]`
 		must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(arow+` details.edit summary`)),
 			chromedp.SetValue(chromedp.CSS(arow+` textarea[name=roads]`), "和平路\n明月巷"),
-			chromedp.Click(chromedp.CSS(arow+` button.primary`)), chromedp.WaitVisible(chromedp.CSS(`p.flash`))))
+			chromedp.Click(chromedp.CSS(arow+` button.primary`))))
+		waitURL(t, tab, "saved=area")
+		must(t, chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(arow))))
 		if s := text(t, tab, arow+` td.roads-list`); s != "和平路、明月巷" {
 			t.Errorf("roads after the edit: %q", s)
 		}
