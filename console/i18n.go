@@ -274,7 +274,6 @@ var messages = map[string][2]string{
 	"desk.fix":           {"更正事项或承办单位", "Correct the category or the units"},
 	"desk.fix.hint":      {"留空则按研判建议；改了事项，建议的单位随之重新计算。", "Leave empty to follow the suggestion; a new category re-routes the units."},
 	"desk.fix.category":  {"输入事项名称搜索", "Type to search categories"},
-	"desk.doubt.review":  {"可能涉警，请先核实再处置", "Possibly a police matter: verify before acting"},
 	"desk.doubt.low":     {"研判把握不大（%s），请核实后再转接", "The suggestion is unsure (%s): check before transferring"},
 	"desk.doubt.ask":     {"请问报警人：", "Ask the caller:"},
 	"desk.doubt.generic": {"现场有没有人受伤或有危险？对方是否还在现场？具体发生了什么？", "Is anyone hurt or in danger? Is the other party still there? What exactly happened?"},
