@@ -26,6 +26,9 @@ type Area struct {
 	ParentID int64     `json:"parent_id,omitempty"`
 	Lat      *float64  `json:"lat,omitempty"` // centre, for maps
 	Lng      *float64  `json:"lng,omitempty"`
+	// Roads are the road and place names in the area, by which a typed
+	// address chooses it (AreaForAddress).
+	Roads []string `json:"roads,omitempty"`
 }
 
 // Unit is a linkage unit (联动单位) that receives work orders.
@@ -219,7 +222,7 @@ func (a *Area) Validate() error {
 	if (a.Level == AreaDistrict) != (a.ParentID == 0) {
 		return &Error{Code: EInvalid, Field: "parent_id", ZH: "区县没有上级区域，街道和网格必须有上级区域", EN: "a district has no parent; streets and grids must have one"}
 	}
-	return nil
+	return a.cleanRoads()
 }
 
 // Validate checks a unit before it is stored.

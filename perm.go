@@ -337,3 +337,15 @@ func CanReport(u *User) error {
 
 // CanCallBack reports whether the user works the callback queue.
 func CanCallBack(u *User) error { return CanAct(u, ActCallback, &Order{}) }
+
+// ActsForUnit reports whether action a is a unit's own work done by someone
+// else on its behalf — a supervisor or admin recording what a unit that
+// works by phone reported. Screens offer such actions apart from the
+// user's own, so a supervisor is not invited to sign for a unit's order.
+func ActsForUnit(u *User, a Action) bool {
+	switch a {
+	case ActSign, ActArrive, ActFeedback, ActReturn, ActHandDown:
+		return u.Role != RoleUnitStaff
+	}
+	return false
+}

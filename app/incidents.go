@@ -52,6 +52,9 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 		rand.Read(b[:])
 		in.ChannelRef = "auto-" + hex.EncodeToString(b[:])
 	}
+	if in.AreaID == 0 {
+		in.AreaID = a.areaForAddress(ctx, in.Address) // the address chooses the area
+	}
 	received := now
 	if in.ReceivedAt != nil {
 		received = in.ReceivedAt.UTC().Truncate(time.Millisecond)

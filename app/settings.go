@@ -33,6 +33,7 @@ const (
 	SettingCallbackLimit = "callback.limit"         // how long after closing the caller must be called back
 	SettingCallbackOrder = "callback.per_order"     // "true": call back every order; "false": once per incident
 	SettingGreenChannels = "green_channels"         // JSON []fenliu.GreenChannel
+	SettingRankMinOrders = "report.rank_min_orders" // orders a unit needs in a period to be ranked
 
 	settingRollupWatermark = "report.rollup_watermark" // internal: the rollups' watermark
 )
@@ -52,6 +53,7 @@ const (
 	TypeDuration SettingType = "duration"       // 30m, 48h, 2d
 	TypeChannels SettingType = "green_channels" // JSON
 	TypeInternal SettingType = "internal"       // written by the system only
+	TypeCount    SettingType = "count"          // a whole number, 0 or more
 )
 
 // SettingDef describes one setting.
@@ -84,6 +86,8 @@ var Settings = []SettingDef{
 	{Key: SettingCallbackOrder, Type: TypeEnum, Default: "false", Values: []string{"false", "true"},
 		DocZH: "每张工单分别回访（否：每起警情回访一次）", DocEN: "call back every order (no: once per incident)"},
 	{Key: SettingGreenChannels, Type: TypeChannels, Default: "", DocZH: "绿色通道（默认六类）", DocEN: "green channels (default: the six kinds)"},
+	{Key: SettingRankMinOrders, Type: TypeCount, Default: "5",
+		DocZH: "参与排名的最少工单数（不足的单位单列，不排名）", DocEN: "orders a unit needs in the period to be ranked (those with fewer are listed apart)"},
 	{Key: settingRollupWatermark, Type: TypeInternal, Default: "", DocZH: "统计汇总水位（系统写入）", DocEN: "report rollup watermark (written by the system)"},
 }
 
@@ -119,6 +123,10 @@ func (d *SettingDef) check(key, v string) error {
 	case TypeUnit:
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
 			return bad("必须是单位编号", "must be a unit id")
+		}
+	case TypeCount:
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 || n > 1_000_000 {
+			return bad("必须是 0 到 1000000 的整数", "must be a whole number from 0 to 1000000")
 		}
 	case TypeList:
 		for _, w := range strings.Split(v, ",") {
@@ -440,6 +448,16 @@ func (a *App) weights(ctx context.Context) metrics.Weights {
 		return metrics.DefaultWeights
 	}
 	return w
+}
+
+// RankMinOrders is how many orders a unit needs in a period to be ranked
+// (SettingRankMinOrders); units with fewer are listed apart.
+func (a *App) RankMinOrders(ctx context.Context) int {
+	s, err := a.settings(ctx)
+	if err != nil {
+		return 5
+	}
+	return int(s.int(SettingRankMinOrders))
 }
 
 // CallbackLevels are the ratings the callback form offers (callback.scale).

@@ -138,7 +138,7 @@ func (a *App) fire(ctx context.Context, q *store.Q, o *fenliu.Order, t store.Due
 		}
 		for _, to := range fenliu.NoticeRecipients(kind, stage, o, unit) {
 			n := &fenliu.Notice{Kind: kind, Stage: stage, OrderID: o.ID, IncidentID: o.IncidentID, UnitID: to.UnitID, ToRole: to.Role, CreatedAt: now, DueAt: due,
-				Text: fmt.Sprintf("工单 #%d %s：%s / order #%d: %s", o.ID, kind.ZH(), stage.ZH(), o.ID, kind)}
+				Text: fenliu.Bilingual(fmt.Sprintf("工单 #%d %s：%s", o.ID, kind.ZH(), stage.ZH()), fmt.Sprintf("order #%d %s: %s", o.ID, kind.EN(), stage.EN()))}
 			if err := q.CreateNotice(ctx, n); err != nil {
 				return nil, err
 			}

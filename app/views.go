@@ -510,6 +510,18 @@ func (a *App) CallbackQueue(ctx context.Context, actor *fenliu.User) (*CallbackQ
 		it := CallbackItem{O: o, In: in, Unit: names.Units[o.UnitID], Due: o.CallbackDue, Phone: in.CallerPhone}
 		out.Items = append(out.Items, it)
 	}
+	// Due first; those without a limit last, oldest closed first.
+	sort.SliceStable(out.Items, func(i, j int) bool {
+		di, dj := out.Items[i].Due, out.Items[j].Due
+		if di != nil && dj != nil && !di.Equal(*dj) {
+			return di.Before(*dj)
+		}
+		if (di == nil) != (dj == nil) {
+			return di != nil
+		}
+		ci, cj := out.Items[i].O.ClosedAt, out.Items[j].O.ClosedAt
+		return ci != nil && (cj == nil || ci.Before(*cj))
+	})
 	return out, nil
 }
 
@@ -648,4 +660,14 @@ func (a *App) Record(ctx context.Context, actor *fenliu.User, after int64, n int
 		n = 1000
 	}
 	return a.db.EventsAfter(ctx, after, n)
+}
+
+// OrderRows is Orders as list rows (a supervisor's list of the orders in a
+// state, of a unit).
+func (a *App) OrderRows(ctx context.Context, actor *fenliu.User, f fenliu.OrderFilter) ([]OrderRow, error) {
+	orders, err := a.Orders(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	return a.rows(ctx, orders)
 }

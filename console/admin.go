@@ -42,7 +42,7 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	p.Data = map[string]any{"Users": d.Users, "Units": d.Units, "Areas": d.Areas, "Shifts": d.Shifts, "UnitNames": unitNames,
 		"Roles": fenliu.Roles, "UnitTypes": fenliu.UnitTypes, "Catalog": catInfo, "Access": access, "UserNames": userNames}
-	s.render(w, http.StatusOK, "admin", p)
+	s.render(w, r, http.StatusOK, "admin", p)
 }
 
 func formInt(r *http.Request, name string) int64 {
@@ -64,14 +64,7 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, sess *session) {
-	u := &fenliu.Unit{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
-		Type: fenliu.UnitType(r.PostFormValue("type")), ParentID: formInt(r, "parent_id"), DutyPhone: strings.TrimSpace(r.PostFormValue("duty_phone")),
-		AlwaysOn: r.PostFormValue("always_on") == "true"}
-	for _, v := range r.PostForm["area_id"] {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-			u.AreaIDs = append(u.AreaIDs, id)
-		}
-	}
+	u := unitForm(r)
 	if err := s.app.CreateUnit(r.Context(), sess.User, u); err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -81,7 +74,7 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, sess *session
 
 func (s *Server) adminArea(w http.ResponseWriter, r *http.Request, sess *session) {
 	a := &fenliu.Area{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
-		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id")}
+		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id"), Roads: roadsField(r.PostFormValue("roads"))}
 	if err := s.app.CreateArea(r.Context(), sess.User, a); err != nil {
 		s.fail(w, r, sess, err)
 		return
@@ -90,29 +83,19 @@ func (s *Server) adminArea(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 func (s *Server) adminShift(w http.ResponseWriter, r *http.Request, sess *session) {
-	parse := func(name string) (time.Time, error) {
-		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue(name), s.app.Location(r.Context()))
-		if err != nil {
-			return t, &fenliu.Error{Code: fenliu.EInvalid, Field: name, ZH: "时间格式错误", EN: "invalid time"}
-		}
-		return t, nil
-	}
-	start, err := parse("starts_at")
+	sh, err := s.shiftForm(r)
 	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	end, err := parse("ends_at")
-	if err != nil {
-		s.fail(w, r, sess, err)
-		return
+	if sess.User.Role == fenliu.RoleUnitStaff {
+		sh.UnitID = sess.User.UnitID // 勤务报备: a unit reports its own roster
 	}
-	sh := &fenliu.Shift{UnitID: formInt(r, "unit_id"), StartsAt: start, EndsAt: end, Person: strings.TrimSpace(r.PostFormValue("person")), Phone: strings.TrimSpace(r.PostFormValue("phone"))}
 	if err := s.app.AddShift(r.Context(), sess.User, sh); err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	http.Redirect(w, r, "/admin?saved=shift#shifts", http.StatusSeeOther)
+	http.Redirect(w, r, rosterBack(sess), http.StatusSeeOther)
 }
 
 func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -172,4 +155,150 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request, sess *ses
 		return
 	}
 	http.Redirect(w, r, "/admin?saved=catalog#catalog", http.StatusSeeOther)
+}
+
+// adminUserEdit changes a user: name, role, unit, disabled; a new password
+// if one is typed.
+func (s *Server) adminUserEdit(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	unit, err := s.pickedUnit(r, sess, "unit")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	u := &fenliu.User{ID: id, DisplayName: strings.TrimSpace(r.PostFormValue("display_name")), Role: fenliu.Role(r.PostFormValue("role")),
+		UnitID: unit, Disabled: r.PostFormValue("disabled") == "true"}
+	if err := s.app.UpdateUser(r.Context(), sess.User, u); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	if pw := r.PostFormValue("password"); pw != "" {
+		if err := s.app.ResetPassword(r.Context(), sess.User, id, pw); err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/admin?saved=user#users", http.StatusSeeOther)
+}
+
+// adminUnitEdit changes a unit.
+func (s *Server) adminUnitEdit(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	u := unitForm(r)
+	u.ID = id
+	if u.ParentID, err = s.pickedUnit(r, sess, "parent"); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	if err := s.app.UpdateUnit(r.Context(), sess.User, u); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=unit#units", http.StatusSeeOther)
+}
+
+// unitForm reads a unit's form.
+func unitForm(r *http.Request) *fenliu.Unit {
+	u := &fenliu.Unit{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Type: fenliu.UnitType(r.PostFormValue("type")), ParentID: formInt(r, "parent_id"), DutyPhone: strings.TrimSpace(r.PostFormValue("duty_phone")),
+		AlwaysOn: r.PostFormValue("always_on") == "true"}
+	for _, v := range r.PostForm["area_id"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			u.AreaIDs = append(u.AreaIDs, id)
+		}
+	}
+	return u
+}
+
+// adminAreaEdit changes an area.
+func (s *Server) adminAreaEdit(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	a := &fenliu.Area{ID: id, Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Level: fenliu.AreaLevel(r.PostFormValue("level")), ParentID: formInt(r, "parent_id"), Roads: roadsField(r.PostFormValue("roads"))}
+	if err := s.app.UpdateArea(r.Context(), sess.User, a); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, "/admin?saved=area#areas", http.StatusSeeOther)
+}
+
+// shiftForm reads a roster entry's times, person and phone.
+func (s *Server) shiftForm(r *http.Request) (*fenliu.Shift, error) {
+	parse := func(name string) (time.Time, error) {
+		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue(name), s.app.Location(r.Context()))
+		if err != nil {
+			return t, &fenliu.Error{Code: fenliu.EInvalid, Field: name, ZH: "时间格式错误", EN: "invalid time"}
+		}
+		return t, nil
+	}
+	start, err := parse("starts_at")
+	if err != nil {
+		return nil, err
+	}
+	end, err := parse("ends_at")
+	if err != nil {
+		return nil, err
+	}
+	return &fenliu.Shift{UnitID: formInt(r, "unit_id"), StartsAt: start, EndsAt: end, Person: strings.TrimSpace(r.PostFormValue("person")), Phone: strings.TrimSpace(r.PostFormValue("phone"))}, nil
+}
+
+// rosterBack is where a roster form returns: the unit's own roster on the
+// inbox for unit staff, the administration page for others.
+func rosterBack(sess *session) string {
+	if sess.User.Role == fenliu.RoleUnitStaff {
+		return "/inbox?saved=shift#roster"
+	}
+	return "/admin?saved=shift#shifts"
+}
+
+// adminShiftEdit changes a roster entry (its unit's staff, or an admin).
+func (s *Server) adminShiftEdit(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	sh, err := s.shiftForm(r)
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	sh.ID = id
+	if err := s.app.UpdateShift(r.Context(), sess.User, sh); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, rosterBack(sess), http.StatusSeeOther)
+}
+
+// adminShiftDelete removes a roster entry.
+func (s *Server) adminShiftDelete(w http.ResponseWriter, r *http.Request, sess *session) {
+	id, err := pathInt(r, "id")
+	if err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	if err := s.app.DeleteShift(r.Context(), sess.User, id); err != nil {
+		s.fail(w, r, sess, err)
+		return
+	}
+	http.Redirect(w, r, rosterBack(sess), http.StatusSeeOther)
+}
+
+// roadsField reads an area's road names: one per line, or separated by
+// 、 or commas.
+func roadsField(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' || r == '、' || r == ',' || r == '，' })
 }

@@ -81,11 +81,45 @@ func (s *Server) currentSession(r *http.Request) *session {
 	return &session{User: st.User, CSRF: st.CSRF, ID: c.Value}
 }
 
+// langOf is the page's language: the user's choice (the cookie the header's
+// switch sets), else the browser's first language it names that the
+// console speaks (Accept-Language), else Chinese.
 func langOf(r *http.Request) string {
-	if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
-		return "en"
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "en" || c.Value == "zh") {
+		return c.Value
 	}
-	return "zh"
+	return acceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+// acceptLanguage picks zh or en from an Accept-Language header, by the
+// weights it gives (q=…); Chinese when neither is named.
+func acceptLanguage(h string) string {
+	best, bestQ := "zh", -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			q = f
+		}
+		tag = strings.ToLower(tag)
+		var lang string
+		switch {
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			lang = "zh"
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			lang = "en"
+		default:
+			continue
+		}
+		if q > bestQ {
+			best, bestQ = lang, q
+		}
+	}
+	return best
 }
 
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
@@ -140,7 +174,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, nil, "", "")
 	p.Title = p.T("login.title")
 	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
-	s.render(w, http.StatusOK, "login", p)
+	s.render(w, r, http.StatusOK, "login", p)
 }
 
 // safeNext keeps a redirect target on this site.
@@ -212,7 +246,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if wait > 0 {
 			p.Error = p.T("login.throttled", int(wait.Seconds())+1)
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.render(w, http.StatusTooManyRequests, "login", p)
+			s.render(w, r, http.StatusTooManyRequests, "login", p)
 			return
 		}
 	}
@@ -224,7 +258,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		p.Error = errorMessage(p.Lang, err)
-		s.render(w, http.StatusUnauthorized, "login", p)
+		s.render(w, r, http.StatusUnauthorized, "login", p)
 		return
 	}
 	if err != nil {

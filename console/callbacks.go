@@ -1,6 +1,9 @@
 package console
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+)
 
 // callbacks is the callback staff's queue (回访), in the order the
 // callbacks fall due.
@@ -12,6 +15,7 @@ func (s *Server) callbacks(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	p := s.newPage(r, sess, "", "callbacks")
 	p.Title = p.T("nav.callbacks")
-	p.Data = map[string]any{"Items": q.Items, "Levels": q.Levels}
-	s.render(w, http.StatusOK, "callbacks", p)
+	done, _ := strconv.ParseInt(r.URL.Query().Get("done"), 10, 64) // the call just rated
+	p.Data = map[string]any{"Items": q.Items, "Levels": q.Levels, "Done": done}
+	s.render(w, r, http.StatusOK, "callbacks", p)
 }

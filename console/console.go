@@ -21,6 +21,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path"
+	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // the city's time zone works on machines without tzdata
@@ -144,6 +145,13 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	w.Write(f.body)
 }
 
+// favicon answers browsers that ask for /favicon.ico with the SVG icon.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	r.SetPathValue("path", "favicon.svg")
+	r.SetPathValue("version", s.version)
+	s.serveStatic(w, r)
+}
+
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
 		"static":       s.Static,
@@ -158,6 +166,31 @@ func (s *Server) parseTemplates() error {
 		"isUpload":     fenliu.IsUploadURI,
 		"caller": func(p *page, in *fenliu.Incident, acc fenliu.CallerAccess) map[string]any {
 			return map[string]any{"P": p, "In": in, "Access": acc}
+		},
+		"levels": func() []string { return []string{"district", "street", "grid"} },
+		"hasID": func(ids []int64, id int64) bool {
+			for _, x := range ids {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"dict2": func(p *page, v any) map[string]any { return map[string]any{"P": p, "I": v} },
+		"act":   func(p *page, a fenliu.Action) map[string]any { return map[string]any{"P": p, "A": a} },
+		"picker": func(p *page, name, list, value string, required bool) pickerArgs {
+			return pickerArgs{P: p, Name: name, List: list, Value: value, Required: required}
+		},
+		"pickerid": func(a pickerArgs, id string) pickerArgs { a.ID = id; return a },
+		"unitlist": func(p *page, id string, units []*fenliu.Unit) map[string]any {
+			return map[string]any{"P": p, "ID": id, "Units": units}
 		},
 		"ms": func(t any) int64 {
 			switch v := t.(type) {
@@ -234,21 +267,29 @@ func (p *page) Time(t any) string {
 	return v.In(p.loc).Format("2006-01-02 15:04")
 }
 
+// Local is a time as a datetime-local field holds it, in the city's zone.
+func (p *page) Local(t time.Time) string { return t.In(p.loc).Format("2006-01-02T15:04") }
+
 // StateLabel is a state's label in the page's language.
-func (p *page) StateLabel(st fenliu.OrderState) string {
-	if p.Lang == "en" {
-		return strings.ReplaceAll(string(st), "_", " ")
-	}
-	return st.ZH()
-}
+func (p *page) StateLabel(st fenliu.OrderState) string { return p.codeLabel("state.", string(st)) }
 
 // ActionLabel is an action's label in the page's language.
-func (p *page) ActionLabel(a fenliu.Action) string {
-	if p.Lang == "en" {
-		return string(a)
+func (p *page) ActionLabel(a fenliu.Action) string { return p.codeLabel("action.", string(a)) }
+
+// RoleLabel is a role's name in the page's language.
+func (p *page) RoleLabel(r fenliu.Role) string { return p.codeLabel("role.", string(r)) }
+
+// codeLabel is the catalogue's label for a code; an unknown code shows as
+// itself.
+func (p *page) codeLabel(prefix, code string) string {
+	if _, ok := messages[prefix+code]; ok {
+		return p.T(prefix + code)
 	}
-	return a.ZH()
+	return code
 }
+
+// Sys is a text the system wrote ("中文 / English") in the page's language.
+func (p *page) Sys(text string) string { return fenliu.InLanguage(text, p.Lang) }
 
 // UnitTypeLabel names a unit type in the page's language.
 func (p *page) UnitTypeLabel(t fenliu.UnitType) string {
@@ -285,7 +326,7 @@ func (s *Server) newPage(r *http.Request, sess *session, title, nav string) *pag
 }
 
 // render writes a whole page, or only the named block when htmx asks for it.
-func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.log.Error("no template", "name", name)
@@ -298,14 +339,32 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
+	s.writeHTML(w, r, status, buf.Bytes())
+}
+
+// writeHTML sends a page, gzipped when the browser takes it and it is worth
+// it.
+func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	s.securityHeaders(w)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Add("Vary", "Accept-Encoding")
+	if len(body) > 1024 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+		zw.Write(body)
+		zw.Close()
+		h.Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		w.Write(gz.Bytes())
+		return
+	}
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 // fragment writes one named template (for htmx swaps).
-func (s *Server) fragment(w http.ResponseWriter, status int, page, block string, p any) {
+func (s *Server) fragment(w http.ResponseWriter, r *http.Request, status int, page, block string, p any) {
 	t, ok := s.pages[page]
 	if !ok {
 		http.Error(w, "template missing", http.StatusInternalServerError)
@@ -317,10 +376,7 @@ func (s *Server) fragment(w http.ResponseWriter, status int, page, block string,
 		http.Error(w, "render error", http.StatusInternalServerError)
 		return
 	}
-	s.securityHeaders(w)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	s.writeHTML(w, r, status, buf.Bytes())
 }
 
 func (s *Server) securityHeaders(w http.ResponseWriter) {
@@ -360,9 +416,48 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, sess *session, err
 	p := s.newPage(r, sess, "", "")
 	p.Error = errorMessage(p.Lang, err)
 	if r.Header.Get("HX-Request") == "true" {
-		s.fragment(w, status, "error", "message", p)
+		s.fragment(w, r, status, "error", "message", p)
 		return
 	}
 	p.Title = p.T("error.title")
-	s.render(w, status, "error", p)
+	p.Data = map[string]any{"Back": backLink(r), "Typed": typed(r)}
+	s.render(w, r, status, "error", p)
+}
+
+// backLink is where an error page's 返回 goes without script: the page the
+// form was on (on this site), else home.
+func backLink(r *http.Request) string {
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && u.Path != "" {
+		if b := safeNext(u.RequestURI()); b != "" {
+			return b
+		}
+	}
+	return "/"
+}
+
+// typed is what the user typed into the form that failed — shown on the
+// error page so nothing is lost (hidden fields, passwords and files left
+// out).
+func typed(r *http.Request) []string {
+	if r.Method != http.MethodPost || r.PostForm == nil {
+		return nil
+	}
+	skip := map[string]bool{"csrf": true, "version": true, "back": true, "do": true, "ref": true, "lat": true, "lng": true,
+		"disposition": true, "category": true, "next": true, "unreachable": true, "solved": true, "complaint": true}
+	var keys []string
+	for k := range r.PostForm {
+		if !skip[k] && !strings.Contains(k, "password") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		for _, v := range r.PostForm[k] {
+			if v = strings.TrimSpace(v); v != "" && v != "0" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }

@@ -9,20 +9,39 @@ import (
 
 	"github.com/fenliu/fenliu/app"
 	"github.com/fenliu/fenliu/metrics"
-	"github.com/fenliu/fenliu/xlsx"
 )
 
+// rateCol is a rate the dashboard shows, with its definition (as
+// docs/metrics.md gives it) to show one hover or tap away.
+type rateCol struct{ Key, ZH, EN, DefZH, DefEN string }
+
+// Name is the rate's name in lang.
+func (c rateCol) Name(lang string) string {
+	if lang == "en" {
+		return c.EN
+	}
+	return c.ZH
+}
+
+// Def is the rate's definition in lang.
+func (c rateCol) Def(lang string) string {
+	if lang == "en" {
+		return c.DefEN
+	}
+	return c.DefZH
+}
+
 // rateCols are the rates the dashboard shows, in order.
-var rateCols = []struct{ Key, ZH, EN string }{
-	{"sign_for", "签收率", "Sign-for"},
-	{"feedback", "反馈率", "Feedback"},
-	{"completion", "办结率", "Completion"},
-	{"on_time_completion", "按时办结率", "On-time completion"},
-	{"flow_back", "回流率", "Flow-back"},
-	{"complaint", "投诉率", "Complaint"},
-	{"satisfaction", "满意率", "Satisfaction"},
-	{"diversion", "分流率", "Diversion"},
-	{"repeat", "重复报警率", "Repeat calls"},
+var rateCols = []rateCol{
+	{"sign_for", "签收率", "Sign-for", "时限内签收的工单 ÷ 派出的工单", "orders signed within the sign-for limit ÷ orders dispatched"},
+	{"feedback", "反馈率", "Feedback", "时限内反馈的工单 ÷ 已到反馈时限的工单", "orders fed back within the limit ÷ orders due for feedback"},
+	{"completion", "办结率", "Completion", "办结的工单 ÷ 已到办结时限的工单", "orders closed ÷ orders due for closing"},
+	{"on_time_completion", "按时办结率", "On-time completion", "时限内办结的工单 ÷ 已到办结时限的工单", "orders closed within the limit ÷ orders due for closing"},
+	{"flow_back", "回流率", "Flow-back", "被退回、重办或再次来电的工单 ÷ 派出的工单", "orders returned, reopened or called in again ÷ orders dispatched"},
+	{"complaint", "投诉率", "Complaint", "回访记录投诉的工单 ÷ 派出的工单", "orders whose callback recorded a complaint ÷ orders dispatched"},
+	{"satisfaction", "满意率", "Satisfaction", "评价满意或基本满意的回访 ÷ 有评价的回访", "callbacks rated satisfied or basically satisfied ÷ callbacks with a rating"},
+	{"diversion", "分流率", "Diversion", "定性为分流或引导的非警务警情 ÷ 已定性的非警务警情", "non-police incidents diverted or redirected ÷ non-police incidents decided"},
+	{"repeat", "重复报警率", "Repeat calls", "标记为重复报警的警情 ÷ 警情", "incidents flagged as repeats ÷ incidents"},
 }
 
 func rateOf(r metrics.Rates, key string) metrics.Rate {
@@ -91,6 +110,19 @@ func (s *Server) dashRows(r *http.Request, p *page, rows []*app.ReportRow, days 
 	return out
 }
 
+// splitRanking keeps apart the rows with fewer orders than min: one order
+// signed on time is 100 %, which says nothing about a unit.
+func splitRanking(rows []dashRow, min int) (ranked, few []dashRow) {
+	for _, r := range rows {
+		if r.Orders < min {
+			few = append(few, r)
+		} else {
+			ranked = append(ranked, r)
+		}
+	}
+	return ranked, few
+}
+
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session) {
 	q, days, group := s.reportQuery(r)
 	q.Daily = true // the trend chart, in the same pass
@@ -137,10 +169,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 		"series": ser,
 	})
 	total := s.dashRows(r, p, []*app.ReportRow{&rep.Total}, days, "")
-	p.Data = map[string]any{"Days": days, "Group": group, "Total": total[0], "Rows": s.dashRows(r, p, rep.Rows, days, group),
+	ranked, few := splitRanking(s.dashRows(r, p, rep.Rows, days, group), s.app.RankMinOrders(r.Context()))
+	p.Data = map[string]any{"Days": days, "Group": group, "Total": total[0], "Rows": ranked, "Few": few, "MinOrders": s.app.RankMinOrders(r.Context()),
 		"Cols": rateCols, "Chart": string(chart), "Groups": []string{app.ByUnit, app.ByUnitType, app.ByCategory, app.ByArea},
 		"Counts": rep.Total.Counts, "Rates": rep.Total.Rates}
-	s.render(w, http.StatusOK, "dashboard", p)
+	s.render(w, r, http.StatusOK, "dashboard", p)
 }
 
 func (s *Server) drill(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -173,11 +206,11 @@ func (s *Server) drill(w http.ResponseWriter, r *http.Request, sess *session) {
 	v := r.URL.Query()
 	v.Set("part", other)
 	p.Data = map[string]any{"Rate": name, "Part": part, "Key": key, "Group": group, "Days": days, "List": withPage(p, orders), "Other": "/dashboard/orders?" + v.Encode()}
-	s.render(w, http.StatusOK, "drill", p)
+	s.render(w, r, http.StatusOK, "drill", p)
 }
 
-// reportXLSX downloads the dashboard's table as an Excel file: one row per
-// group with every rate's value, numerator and denominator.
+// reportXLSX downloads the dashboard's table as an Excel file (sheet 考核):
+// one row per group by name with every rate, its numerator and denominator.
 func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, sess *session) {
 	q, days, group := s.reportQuery(r)
 	rep, err := s.app.Report(r.Context(), sess.User, q)
@@ -185,32 +218,8 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.fail(w, r, sess, err)
 		return
 	}
-	header := []string{"分组 Group", "名称 Name", "工单 Orders", "考核得分 Score"}
-	for _, c := range rateCols {
-		header = append(header, c.ZH+" "+c.EN, c.ZH+" 分子", c.ZH+" 分母")
-	}
-	line := func(rr *app.ReportRow) []any {
-		row := []any{rr.Key, rr.Name, rr.Counts.Dispatched, nil}
-		if rr.Score != nil {
-			row[3] = float64(int(*rr.Score*10+0.5)) / 10
-		}
-		for _, c := range rateCols {
-			rate := rateOf(rr.Rates, c.Key)
-			var v any
-			if rate.Value != nil {
-				v = float64(int(*rate.Value*1000+0.5)) / 10
-			}
-			row = append(row, v, rate.Num, rate.Den)
-		}
-		return row
-	}
-	rows := [][]any{line(&rep.Total)}
-	for _, rr := range rep.Rows {
-		rows = append(rows, line(rr))
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fenliu-%s-%dd-%s.xlsx"`, group, days, s.app.Now().In(q.Location).Format("20060102")))
-	if err := xlsx.Write(w, xlsx.Sheet{Name: "考核 " + group, Header: header, Rows: rows}); err != nil {
-		s.log.Error("xlsx", "err", err)
-	}
+	lang := langOf(r)
+	title := translate(lang, "xlsx.title.dashboard", translate(lang, "dash.by."+group), translate(lang, "dash.window", days))
+	sheet := rankingSheet(lang, "考核", title, q.From, q.To, q.Location, rep, s.app.RankMinOrders(r.Context()))
+	s.writeXLSX(w, fmt.Sprintf("fenliu-%s-%dd-%s.xlsx", group, days, s.app.Now().In(q.Location).Format("20060102")), sheet)
 }

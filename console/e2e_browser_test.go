@@ -70,6 +70,7 @@ func newWorld(t *testing.T) *world {
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
 		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("accept-lang", "zh-CN,zh"), // a Chinese browser: the console follows Accept-Language
 		chromedp.WindowSize(1280, 900))
 	root, cancelRoot := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancelRoot(); cancelAlloc() })
@@ -336,10 +337,20 @@ func TestConsoleInBrowser(t *testing.T) {
 		if err != nil || len(rows) < 2 {
 			t.Fatalf("xlsx: %v, %d rows", err, len(rows))
 		}
-		// Row 2 is the city total; column E is the sign-for rate in percent.
-		cell := rows[1][4]
-		if strings.TrimSuffix(shown, "%") != cell && !strings.HasPrefix(cell, strings.TrimSuffix(strings.TrimSuffix(shown, "%"), ".0")) {
-			t.Errorf("dashboard shows %s, Excel holds %s", shown, cell)
+		// Title, period and note above the header; row 5 is the city total,
+		// column E the sign-for rate as a fraction (shown as a percentage).
+		if !strings.Contains(rows[0][0], "考核") || !strings.HasPrefix(rows[1][0], "统计期间") || rows[3][1] != "名称" {
+			t.Errorf("Excel head: %q", rows[:4])
+		}
+		var frac float64
+		fmt.Sscan(rows[4][4], &frac)
+		if fmt.Sprintf("%.1f%%", frac*100) != shown {
+			t.Errorf("dashboard shows %s, Excel holds %s", shown, rows[4][4])
+		}
+		for _, r := range rows[5:] {
+			if len(r) > 1 && (r[1] == "" || strings.HasPrefix(r[1], "JN-")) {
+				t.Errorf("Excel row without a unit name: %q", r)
+			}
 		}
 		// Drill down from the first unit's sign-for number to the orders behind it.
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ranking tbody tr td a`)), chromedp.WaitVisible(chromedp.CSS("h1"))))

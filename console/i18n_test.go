@@ -1,6 +1,9 @@
 package console
 
 import (
+	"time"
+
+	"github.com/fenliu/fenliu"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -57,5 +60,62 @@ func TestTranslate(t *testing.T) {
 	}
 	if got := translate("zh", "no.such.key"); got != "no.such.key" {
 		t.Errorf("missing key: %q", got)
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	for h, want := range map[string]string{
+		"":                                 "zh",
+		"en-US,en;q=0.9":                   "en",
+		"zh-CN,zh;q=0.9,en;q=0.8":          "zh",
+		"en-GB,en;q=0.9,zh;q=0.5":          "en",
+		"fr-FR,fr;q=0.9,en;q=0.4,zh;q=0.6": "zh",
+		"de":                               "zh",
+		"EN":                               "en",
+		"en;q=bad,zh-TW":                   "zh",
+	} {
+		if got := acceptLanguage(h); got != want {
+			t.Errorf("Accept-Language %q: %s, want %s", h, got, want)
+		}
+	}
+}
+
+func TestPickUnit(t *testing.T) {
+	units := []*fenliu.Unit{{ID: 3, Code: "JN-housing", Name: "江南区住建局"}, {ID: 7, Code: "JN-urban_management", Name: "江南区城管执法大队"}}
+	for v, want := range map[string]int64{"江南区住建局": 3, " jn-housing ": 3, "7": 7, "": 0} {
+		if got, err := pickUnit(units, "lead", v); err != nil || got != want {
+			t.Errorf("pickUnit(%q) = %d, %v; want %d", v, got, err, want)
+		}
+	}
+	if _, err := pickUnit(units, "lead", "没有这个单位"); fenliu.ErrorCode(err) != fenliu.EUnprocessable {
+		t.Errorf("unknown unit: %v", err)
+	}
+	if _, err := pickUnit(units, "lead", "99"); err == nil {
+		t.Error("unknown id accepted")
+	}
+	ids, err := pickUnits(units, "assist", []string{"江南区住建局、江南区城管执法大队，江南区住建局"}, 7)
+	if err != nil || len(ids) != 1 || ids[0] != 3 {
+		t.Errorf("pickUnits: %v, %v", ids, err)
+	}
+}
+
+func TestLastWholePeriod(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 12, 7, 15, 0, 0, 0, loc)
+	for _, c := range []struct {
+		period string
+		t      time.Time
+		from   string
+	}{
+		{"month", now, "2026-11-01"},
+		{"month", time.Date(2026, 10, 15, 0, 0, 0, 0, loc), "2026-10-01"},
+		{"week", now, "2026-11-30"},
+		{"day", now, "2026-12-06"},
+		{"day", now.AddDate(0, 0, -3), "2026-12-04"},
+	} {
+		from, to, err := lastWholePeriod(c.period, c.t, now, loc)
+		if err != nil || from.Format("2006-01-02") != c.from || to.After(now) {
+			t.Errorf("%s of %s: %s – %s, %v; want from %s", c.period, c.t, from, to, err, c.from)
+		}
 	}
 }

@@ -34,7 +34,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 	p.Data = map[string]any{"Incident": view.Incident, "Orders": orders, "Timeline": s.timeline(p, view.Names, view.Events),
 		"Caller": view.Caller, "CategoryName": s.categoryName(p.Lang, view.Incident.Category),
 		"GeoJSON": geoJSON(view.Incident, view.Area)}
-	s.render(w, http.StatusOK, "incident", p)
+	s.render(w, r, http.StatusOK, "incident", p)
 }
 
 // geoJSON is the incident's point and its area's centre as a GeoJSON
@@ -77,5 +77,5 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, sess *session) {
 	}
 	p := s.newPage(r, sess, "", "")
 	in := &fenliu.Incident{ID: c.IncidentID, CallerName: c.Name, CallerPhone: c.Phone}
-	s.fragment(w, http.StatusOK, "incident", "callerdd", map[string]any{"P": p, "In": in, "Access": fenliu.CallerFull})
+	s.fragment(w, r, http.StatusOK, "incident", "callerdd", map[string]any{"P": p, "In": in, "Access": fenliu.CallerFull})
 }

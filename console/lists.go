@@ -1,8 +1,10 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -45,10 +47,19 @@ func (s *Server) categoryName(lang, code string) string {
 	return code
 }
 
-// backTo returns to the form's "back" field if it is on this site, else to def.
-func (s *Server) backTo(w http.ResponseWriter, r *http.Request, def string) {
+// backTo returns to the form's "back" field if it is on this site, else to
+// def; a back page is told what was done (did) to which incident (id), to
+// confirm it.
+func (s *Server) backTo(w http.ResponseWriter, r *http.Request, def, did string, id int64) {
 	if b := safeNext(r.PostFormValue("back")); b != "" {
 		def = b
+		if did != "" {
+			sep := "?"
+			if strings.Contains(b, "?") {
+				sep = "&"
+			}
+			def += fmt.Sprintf("%sdid=%s&id=%d", sep, did, id)
+		}
 	}
 	if r.Header.Get("HX-Request") == "true" {
 		w.Header().Set("HX-Redirect", def)

@@ -18,7 +18,7 @@ func (s *Server) noticeReply(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.fail(w, r, sess, err)
 		return
 	}
-	s.backTo(w, r, "/inbox")
+	s.backTo(w, r, "/inbox", "", 0)
 }
 
 func (s *Server) noticeSend(w http.ResponseWriter, r *http.Request, sess *session) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/app"
@@ -71,10 +72,29 @@ func (s *Server) orderPage(w http.ResponseWriter, r *http.Request, sess *session
 	for _, n := range v.Notices {
 		notices = append(notices, noticeRow{N: n, Unit: v.Names.Units[n.UnitID]})
 	}
+	// The user's own actions, and apart the unit's work they may record for
+	// a unit that reports by phone (fenliu.ActsForUnit).
+	var own, forUnit []fenliu.Action
+	for _, a := range v.Actions {
+		if fenliu.ActsForUnit(sess.User, a) {
+			forUnit = append(forUnit, a)
+		} else {
+			own = append(own, a)
+		}
+	}
+	done := ""
+	q := r.URL.Query()
+	if a := fenliu.Action(q.Get("done")); a.Valid() {
+		done = p.T("order.done", p.ActionLabel(a))
+	}
+	if from, _ := strconv.ParseInt(q.Get("from"), 10, 64); from > 0 {
+		done = p.T("order.rerouted", from, v.Names.Units[v.Order.UnitID])
+	}
 	p.Data = map[string]any{"O": v.Order, "Incident": v.Incident, "UnitName": v.Names.Units[v.Order.UnitID],
-		"Actions": v.Actions, "Timeline": s.timeline(p, v.Names, v.Events),
-		"Caller": v.Caller, "Units": v.RerouteTo, "Notices": notices, "Supervise": v.Supervise}
-	s.render(w, http.StatusOK, "order", p)
+		"Actions": own, "ForUnit": forUnit, "Timeline": s.timeline(p, v.Names, v.Events), "Done": done,
+		"Caller": v.Caller, "Units": v.RerouteTo, "Notices": notices, "Supervise": v.Supervise,
+		"Levels": s.app.CallbackLevels(r.Context())}
+	s.render(w, r, http.StatusOK, "order", p)
 }
 
 // orderAct performs an action from a form (with photos for feedback).
@@ -90,11 +110,57 @@ func (s *Server) orderAct(w http.ResponseWriter, r *http.Request, sess *session)
 		s.fail(w, r, sess, err)
 		return
 	}
-	if _, err := s.app.Act(r.Context(), sess.User, id, action, in); err != nil {
+	if action == fenliu.ActReroute || action == fenliu.ActHandDown {
+		if in.UnitID, err = s.pickedUnit(r, sess, "unit_id"); err != nil {
+			s.fail(w, r, sess, err)
+			return
+		}
+	}
+	o, err := s.app.Act(r.Context(), sess.User, id, action, in)
+	if err != nil {
 		s.fail(w, r, sess, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/orders/%d", id), http.StatusSeeOther)
+	if action == fenliu.ActReroute || action == fenliu.ActHandDown {
+		// On to the new order the re-route made.
+		if next := s.nextOrder(r, sess, o); next != 0 {
+			http.Redirect(w, r, fmt.Sprintf("/orders/%d?from=%d", next, id), http.StatusSeeOther)
+			return
+		}
+	}
+	def := fmt.Sprintf("/orders/%d?done=%s", id, action)
+	if b := safeNext(r.PostFormValue("back")); b != "" {
+		// A queue (callbacks, verification) goes on to its next item.
+		sep := "?"
+		if strings.Contains(b, "?") {
+			sep = "&"
+		}
+		def = fmt.Sprintf("%s%sdone=%d", b, sep, id)
+	}
+	http.Redirect(w, r, def, http.StatusSeeOther)
+}
+
+// pickedUnit reads a unit picker's field (a unit's name or code) as an id.
+func (s *Server) pickedUnit(r *http.Request, sess *session, field string) (int64, error) {
+	units, err := s.app.Units(r.Context(), sess.User)
+	if err != nil {
+		return 0, err
+	}
+	return pickUnit(units, field, r.PostFormValue(field))
+}
+
+// nextOrder is the order a re-route or hand-down of o made (0 if none).
+func (s *Server) nextOrder(r *http.Request, sess *session, o *fenliu.Order) int64 {
+	v, err := s.app.Incident(r.Context(), sess.User, o.IncidentID)
+	if err != nil {
+		return 0
+	}
+	for _, n := range v.Orders {
+		if n.FromOrder == o.ID {
+			return n.ID
+		}
+	}
+	return 0
 }
 
 // actionInput reads an action form (already read by auth, readForm):
@@ -111,6 +177,10 @@ func (s *Server) actionInput(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	in.Satisfaction = fenliu.Satisfaction(r.PostFormValue("satisfaction"))
 	in.Complaint = r.PostFormValue("complaint") == "true"
+	if in.Unreachable = r.PostFormValue("unreachable") == "true"; in.Unreachable {
+		// Not reached: whatever was ticked before pressing 未接通 is no rating.
+		in.Solved, in.Satisfaction, in.Complaint = nil, "", false
+	}
 	if lat, err1 := strconv.ParseFloat(r.PostFormValue("lat"), 64); err1 == nil {
 		if lng, err2 := strconv.ParseFloat(r.PostFormValue("lng"), 64); err2 == nil {
 			in.Lat, in.Lng = &lat, &lng

@@ -31,7 +31,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		p.CSRF = s.publicCSRF(w, r)
 	}
 	p.Data = map[string]any{}
-	s.render(w, http.StatusOK, "report", p)
+	s.render(w, r, http.StatusOK, "report", p)
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +89,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		if status >= 500 {
 			s.log.Error("report", "err", err)
 		}
-		s.render(w, status, "report", p)
+		s.render(w, r, status, "report", p)
 		return
 	}
 	http.Redirect(w, r, "/track?no="+inc.TrackingNo+"&new=1", http.StatusSeeOther)
@@ -111,5 +111,5 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = data
-	s.render(w, http.StatusOK, "track", p)
+	s.render(w, r, http.StatusOK, "track", p)
 }

@@ -19,6 +19,7 @@ func (s *Server) Routes() []Route {
 	return []Route{
 		// Static files, signing in and out, the language (console.go, auth.go).
 		pub("GET /static/{version}/{path...}", s.serveStatic),
+		pub("GET /favicon.ico", s.favicon),
 		pub("GET /login", s.loginPage),
 		pub("POST /login", s.login),
 		pub("POST /logout", s.logout),
@@ -65,6 +66,11 @@ func (s *Server) Routes() []Route {
 		{Pattern: "POST /admin/units", handler: a(s.adminUnit)},
 		{Pattern: "POST /admin/areas", handler: a(s.adminArea)},
 		{Pattern: "POST /admin/shifts", handler: a(s.adminShift)},
+		{Pattern: "POST /admin/users/{id}", handler: a(s.adminUserEdit)},
+		{Pattern: "POST /admin/units/{id}", handler: a(s.adminUnitEdit)},
+		{Pattern: "POST /admin/areas/{id}", handler: a(s.adminAreaEdit)},
+		{Pattern: "POST /admin/shifts/{id}", handler: a(s.adminShiftEdit)},
+		{Pattern: "POST /admin/shifts/{id}/delete", handler: a(s.adminShiftDelete)},
 		{Pattern: "GET /admin/catalog.yaml", handler: a(s.catalogExport)},
 		{Pattern: "GET /admin/catalog.csv", handler: a(s.catalogExport)},
 		{Pattern: "POST /admin/catalog", handler: a(s.catalogImport)},

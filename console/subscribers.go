@@ -32,7 +32,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, sess 
 		p.Flash = p.T("sub.secret_once")
 	}
 	p.Data = map[string]any{"Subscribers": list, "Units": d.Units, "Kinds": fenliu.OutboxKinds(), "Secret": secret}
-	s.render(w, status, "subscribers", p)
+	s.render(w, r, status, "subscribers", p)
 }
 
 // subscriberInput reads the form: kinds and units are multiple selects.
@@ -85,7 +85,7 @@ func (s *Server) subscriber(w http.ResponseWriter, r *http.Request, sess *sessio
 	p.Title = sub.Name
 	p.Flash = map[string]string{"saved": p.T("admin.saved"), "replay": p.T("sub.replay_asked")}[r.URL.Query().Get("done")]
 	p.Data = map[string]any{"S": sub, "Deliveries": deliveries, "Dead": dead, "FailedOnly": r.URL.Query().Get("failed") == "true"}
-	s.render(w, http.StatusOK, "subscriber", p)
+	s.render(w, r, http.StatusOK, "subscriber", p)
 }
 
 // pauseSubscriber pauses or resumes a subscriber's stream (active=true|false).

@@ -41,3 +41,48 @@ func TestWriteAndReadBack(t *testing.T) {
 		t.Error("sheet name")
 	}
 }
+
+func TestTitleFormatsWidthsFrozen(t *testing.T) {
+	var buf bytes.Buffer
+	err := Write(&buf, Sheet{Name: "考核", Title: "临江市 考核", Notes: []string{"2026-11-01 至 2026-11-30"},
+		Header: []string{"单位", "工单", "得分", "签收率"}, Widths: []float64{28, 8, 8, 10},
+		Formats: []string{"", "", FormatDecimal, FormatPercent},
+		Rows:    [][]any{{"江南区城管执法大队", 12, 91.5, 0.925}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Read(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[0][0] != "临江市 考核" || rows[2][0] != "单位" || rows[3][3] != "0.925" {
+		t.Fatalf("rows %q", rows)
+	}
+	names, err := SheetNames(buf.Bytes())
+	if err != nil || len(names) != 1 || names[0] != "考核" {
+		t.Fatalf("sheet names %q, %v", names, err)
+	}
+	z, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	var sheet, styles string
+	for _, f := range z.File {
+		r, _ := f.Open()
+		var b bytes.Buffer
+		b.ReadFrom(r)
+		switch f.Name {
+		case "xl/worksheets/sheet1.xml":
+			sheet = b.String()
+		case "xl/styles.xml":
+			styles = b.String()
+		}
+	}
+	for _, want := range []string{`<pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" state="frozen"/>`,
+		`<col min="1" max="1" width="28" customWidth="1"/>`, `<c r="D4" s="2"><v>0.925</v></c>`, `<c r="C4" s="3"><v>91.5</v></c>`,
+		`<mergeCell ref="A1:D1"/>`} {
+		if !strings.Contains(sheet, want) {
+			t.Errorf("sheet lacks %s", want)
+		}
+	}
+	if !strings.Contains(styles, `formatCode="0.0%"`) {
+		t.Error("no percent format")
+	}
+}

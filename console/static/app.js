@@ -122,3 +122,93 @@
   });
   document.addEventListener("htmx:afterSettle", drawMaps);
 })();
+
+// Keyboard, printing and going back — behaviour the templates name with
+// data attributes (the CSP allows no inline handlers).
+(function () {
+  "use strict";
+  // The desk: Ctrl+Enter transfers, Alt+P dispatches police, as the
+  // buttons say; the browser checks the form first (requestSubmit).
+  var intake = document.getElementById("intake");
+  if (intake) {
+    document.addEventListener("keydown", function (e) {
+      if (e.isComposing) return;
+      var btn = null;
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) btn = document.getElementById("transfer");
+      else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === "KeyP") btn = document.getElementById("police");
+      if (!btn) return;
+      e.preventDefault();
+      if (intake.requestSubmit) intake.requestSubmit(btn); else btn.click();
+    });
+  }
+
+  // Print buttons.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+
+  // "Back" links go back in history when there is one (the browser keeps
+  // what was typed); without script they follow their href.
+  document.querySelectorAll("a[data-back]").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (window.history.length > 1 && document.referrer && document.referrer.indexOf(location.origin) === 0) {
+        e.preventDefault();
+        window.history.back();
+      }
+    });
+  });
+
+  // Queues worked by keyboard (data-queue): j/k or the arrow keys move
+  // between items, Enter opens the item's first field or link.
+  document.querySelectorAll("[data-queue]").forEach(function (q) {
+    function items() { return Array.prototype.slice.call(q.querySelectorAll("[data-item]")); }
+    function focusItem(i) {
+      var list = items();
+      if (!list.length) return;
+      i = Math.max(0, Math.min(list.length - 1, i));
+      list.forEach(function (el) { el.classList.remove("current"); });
+      list[i].classList.add("current");
+      list[i].focus();
+      list[i].scrollIntoView({ block: "nearest" });
+    }
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.ctrlKey || e.altKey || e.metaKey) return;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) {
+        if (e.key === "Escape") { var it = t.closest("[data-item]"); if (it) it.focus(); }
+        return;
+      }
+      var list = items();
+      var cur = list.indexOf(document.activeElement && document.activeElement.closest ? document.activeElement.closest("[data-item]") : null);
+      if (e.key === "j" || e.key === "ArrowDown") { e.preventDefault(); focusItem(cur + 1); }
+      else if (e.key === "k" || e.key === "ArrowUp") { e.preventDefault(); focusItem(cur < 0 ? 0 : cur - 1); }
+      else if (e.key === "Enter" && cur >= 0 && document.activeElement === list[cur]) {
+        // Into the item's first field — on key-up, so this Enter does not
+        // also send the form it lands in.
+        e.preventDefault();
+        enterOn = list[cur];
+      }
+    });
+    var enterOn = null;
+    document.addEventListener("keyup", function (e) {
+      if (e.key !== "Enter" || !enterOn) return;
+      var f = enterOn.querySelector("input:not([type=hidden]), select, textarea, button");
+      enterOn = null;
+      if (f) f.focus();
+    });
+    // A live update redraws the queue: keep the item the user was on.
+    var keep = null;
+    q.addEventListener("htmx:beforeSwap", function () {
+      var a = document.activeElement, it = a && a.closest ? a.closest("[data-item]") : null;
+      keep = it && a === it ? (it.getAttribute("data-incident") || "i") + "/" + (it.getAttribute("data-order") || "o") : null;
+    });
+    q.addEventListener("htmx:afterSwap", function () {
+      if (!keep) return;
+      items().forEach(function (it) {
+        if ((it.getAttribute("data-incident") || "i") + "/" + (it.getAttribute("data-order") || "o") === keep) { it.classList.add("current"); it.focus(); }
+      });
+      keep = null;
+    });
+  });
+
+})();
