@@ -38,6 +38,11 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 	if err := in.Validate(now); err != nil {
 		return nil, suggested{}, err
 	}
+	if in.AreaID != 0 {
+		if err := a.checkArea(ctx, in.AreaID, now); err != nil {
+			return nil, suggested{}, err
+		}
+	}
 	if in.ChannelRef == "" {
 		var b [8]byte
 		rand.Read(b[:])
@@ -88,7 +93,7 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 			if err := a.decideTx(ctx, q, actor, inc, d, true); err != nil {
 				return err
 			}
-			_, err = a.dispatchTx(ctx, q, actor, inc, fenliu.OrdersFor(sg.route), "自动派单 / auto-dispatch")
+			_, err = a.dispatchOrders(ctx, q, actor, inc, nil, fenliu.OrdersFor(sg.route), "自动派单 / auto-dispatch")
 			return err
 		})
 	}
@@ -116,29 +121,21 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 // call it repeats. created is false when the channel sent this reference
 // before (the first incident is returned).
 func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc *fenliu.Incident) (*fenliu.Incident, bool, error) {
-	if inc.AreaID != 0 {
-		if err := areaExists(ctx, q, inc.AreaID); err != nil {
+	// A repeat call (重复报警): the domain's criteria, within the window;
+	// looked up first so the link is written with the incident.
+	inc.RepeatOf = 0
+	if a.opts.RepeatWindow > 0 {
+		prev, err := q.RecentIncident(ctx, fenliu.RepeatKeys(inc, inc.Category), inc.ReceivedAt.Add(-a.opts.RepeatWindow), inc.ReceivedAt.Add(time.Second), 0)
+		if err != nil {
 			return nil, false, err
 		}
+		inc.RepeatOf = prev
 	}
 	stored, created, err := q.InsertIncident(ctx, inc)
 	if err != nil || !created {
 		return stored, created, err
 	}
 	inc = stored
-	// A repeat call (重复报警): the domain's criteria, within the window.
-	if a.opts.RepeatWindow > 0 {
-		prev, err := q.RecentIncident(ctx, fenliu.RepeatKeys(inc, inc.Category), inc.ReceivedAt.Add(-a.opts.RepeatWindow), inc.ReceivedAt.Add(time.Second), inc.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		if prev != nil {
-			inc.RepeatOf = prev.ID
-			if err := q.SetRepeat(ctx, inc.ID, prev.ID); err != nil {
-				return nil, false, err
-			}
-		}
-	}
 	data := map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef, "received_at": inc.ReceivedAt.UnixMilli()}
 	if inc.RepeatOf != 0 {
 		data["repeat_of"] = inc.RepeatOf
@@ -150,16 +147,23 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 	return inc, true, nil
 }
 
-func areaExists(ctx context.Context, q *store.Q, id int64) error {
-	areas, err := q.Areas(ctx)
+// checkArea refuses an area the directory does not hold. It reads the
+// routing cache outside any transaction (the writer is not held for it);
+// the foreign key on incidents.area_id still refuses an area removed since.
+func (a *App) checkArea(ctx context.Context, id int64, now time.Time) error {
+	c, err := a.city(ctx, now)
 	if err != nil {
 		return err
 	}
-	for _, ar := range areas {
+	for _, ar := range c.Areas {
 		if ar.ID == id {
 			return nil
 		}
 	}
+	return unknownArea(id)
+}
+
+func unknownArea(id int64) error {
 	return fenliu.Errorf(fenliu.EUnprocessable, "area_id", "区域 %d 不存在", "area %d does not exist", id)
 }
 

@@ -67,9 +67,12 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 			sg = suggested{triage: triageOf(inc), route: routeOf(inc)}
 		}
 		res.Incident = inc
-		existing, err := q.OrdersOfIncident(ctx, inc.ID)
-		if err != nil {
-			return err
+		var existing []*fenliu.Order // an incident recorded just now has none
+		if !res.Created {
+			var err error
+			if existing, err = q.OrdersOfIncident(ctx, inc.ID); err != nil {
+				return err
+			}
 		}
 		if inc.Disposition != "" && (len(existing) > 0 || inc.Disposition == fenliu.DispRedirect) {
 			// Transferred before: a resend does nothing twice.
@@ -137,7 +140,8 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 		if note == "" {
 			note = "一键转接 / one-click transfer"
 		}
-		res.Orders, err = a.dispatchTx(ctx, q, actor, inc, specs, note)
+		var err error
+		res.Orders, err = a.dispatchOrders(ctx, q, actor, inc, existing, specs, note)
 		return err
 	})
 	if err != nil {
