@@ -1,9 +1,77 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/fenliu/fenliu"
+)
 
 // ExecRaw runs a statement on the writer; tests use it to poke at the schema.
 func ExecRaw(ctx context.Context, db *DB, stmt string) error {
 	_, err := db.w.ExecContext(ctx, stmt)
 	return err
+}
+
+// RepeatQuery is the statement RecentIncident runs for one key.
+func RepeatQuery(k fenliu.RepeatKey) (string, []any) { return repeatQuery(k) }
+
+// Explain returns the plan the database makes for query with args, one
+// line per plan node: EXPLAIN QUERY PLAN on SQLite; EXPLAIN on PostgreSQL,
+// with the values bound (a custom plan) or, generic, as a prepared
+// statement planned without them (what a cached statement may run).
+func Explain(ctx context.Context, db *DB, query string, args []any, generic bool) ([]string, error) {
+	q := &Q{pg: db.Q.pg}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	text := q.sql(query)
+	var rows *sql.Rows
+	switch {
+	case !q.pg:
+		rows, err = conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+text, args...)
+	case generic:
+		if _, err := conn.ExecContext(ctx, "PREPARE plan_probe AS "+text); err != nil {
+			return nil, err
+		}
+		if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(ctx, "RESET plan_cache_mode")
+		defer conn.ExecContext(ctx, "DEALLOCATE plan_probe")
+		lits := make([]string, len(args))
+		for i, a := range args {
+			switch v := a.(type) {
+			case string:
+				lits[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+			default:
+				lits[i] = fmt.Sprint(v)
+			}
+		}
+		rows, err = conn.QueryContext(ctx, "EXPLAIN EXECUTE plan_probe("+strings.Join(lits, ", ")+")")
+	default:
+		rows, err = conn.QueryContext(ctx, "EXPLAIN "+text, args...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprint(vals[len(vals)-1]))
+	}
+	return out, rows.Err()
 }

@@ -16,10 +16,10 @@ import (
 // candidate for a repeat call (重复报警); 0 if there is none. One statement
 // (one round trip) of one indexed lookup per key, newest first: a single
 // WHERE with OR would scan every incident of the window. Each key has an
-// index on all of its columns and received_at (incidents_phone,
-// incidents_area_category, incidents_address_category), so each lookup
-// reads one index entry however busy the place or the caller; the plans are
-// checked by TestHotPathPlans.
+// index on all of its columns, received_at and id (incidents_phone,
+// incidents_area_category, incidents_address_category) that gives the
+// order asked for, so each lookup reads one index entry however busy the
+// place or the caller; the plans are checked by TestHotPathPlans.
 func (q *Q) RecentIncident(ctx context.Context, keys []fenliu.RepeatKey, since, before time.Time, excludeID int64) (int64, error) {
 	var (
 		parts []string
@@ -65,7 +65,7 @@ func repeatQuery(k fenliu.RepeatKey) (string, []any) {
 		return "", nil
 	}
 	return `SELECT id, received_at FROM incidents WHERE ` + strings.Join(conds, " AND ") +
-		` AND received_at >= ? AND received_at < ? AND id <> ? ORDER BY received_at DESC LIMIT 1`, args
+		` AND received_at >= ? AND received_at < ? AND id <> ? ORDER BY received_at DESC, id DESC LIMIT 1`, args
 }
 
 // SetRepeat links an incident to the earlier one it repeats.
