@@ -81,7 +81,9 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 	var created bool
 	fresh := *inc // each attempt records the incident as it came in
 	record := func(withAuto bool) error {
-		return a.db.Tx(ctx, func(q *store.Q) error {
+		// Shared with other intakes arriving together (group commit); the
+		// function may run again, so each attempt starts from fresh.
+		return a.db.TxShared(ctx, func(q *store.Q) error {
 			var err error
 			attempt := fresh
 			if inc, created, err = a.recordTx(ctx, q, actor, &attempt); err != nil || !created || !withAuto {

@@ -200,8 +200,9 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 		o       *fenliu.Order
 		notices []*fenliu.Notice
 	)
-	err := a.db.Tx(ctx, func(q *store.Q) error {
+	err := a.db.TxShared(ctx, func(q *store.Q) error {
 		var err error
+		notices = nil
 		if o, err = q.Order(ctx, orderID); err != nil {
 			return err
 		}

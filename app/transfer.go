@@ -48,12 +48,18 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 			return nil, err
 		}
 	}
-	res := &TransferResult{Orders: []*fenliu.Order{}, Suggested: []fenliu.Assignment{}}
-	err := a.db.Tx(ctx, func(q *store.Q) error {
+	res := &TransferResult{}
+	fromTriage := sg
+	// One transaction, shared with other calls arriving together (group
+	// commit); the function may run again, so it starts afresh each time.
+	err := a.db.TxShared(ctx, func(q *store.Q) error {
+		*res = TransferResult{Orders: []*fenliu.Order{}, Suggested: []fenliu.Assignment{}}
+		sg = fromTriage
 		var inc *fenliu.Incident
 		if fresh != nil {
 			var err error
-			if inc, res.Created, err = a.recordTx(ctx, q, actor, fresh); err != nil {
+			attempt := *fresh
+			if inc, res.Created, err = a.recordTx(ctx, q, actor, &attempt); err != nil {
 				return err
 			}
 			if !res.Created {

@@ -75,3 +75,27 @@ func Explain(ctx context.Context, db *DB, query string, args []any, generic bool
 	}
 	return out, rows.Err()
 }
+
+// InsertRaw writes a row of the test table grp.
+func InsertRaw(ctx context.Context, q *Q, ref string) error {
+	_, err := q.exec(ctx, `INSERT INTO grp (ref) VALUES (?)`, ref)
+	return err
+}
+
+// RawRefs reads the test table grp.
+func RawRefs(ctx context.Context, db *DB) (map[string]bool, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT ref FROM grp`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out[s] = true
+	}
+	return out, rows.Err()
+}
