@@ -88,7 +88,7 @@ type loader struct {
 	rng         *rand.Rand
 	sum         *Summary
 	root        *fenliu.User
-	hash        string // the demo password's hash
+	hash        string         // the demo password's hash
 	areas       []*fenliu.Area // grids
 	unitsByType map[fenliu.UnitType][]*fenliu.Unit
 	districtOf  map[int64]int64 // street → district
