@@ -99,3 +99,34 @@ func RawRefs(ctx context.Context, db *DB) (map[string]bool, error) {
 	}
 	return out, rows.Err()
 }
+
+// ExecQ runs a statement on q.
+func ExecQ(ctx context.Context, q *Q, stmt string) error {
+	_, err := q.exec(ctx, stmt)
+	return err
+}
+
+// NestedCount reads grp once per row of grp, the same SQL text while the
+// outer rows are open, on the writer's single connection.
+func NestedCount(ctx context.Context, db *DB) (int, error) {
+	n := 0
+	err := db.Tx(ctx, func(q *Q) error {
+		outer, err := q.query(ctx, `SELECT ref FROM grp`)
+		if err != nil {
+			return err
+		}
+		defer outer.Close()
+		for outer.Next() {
+			inner, err := q.query(ctx, `SELECT ref FROM grp`)
+			if err != nil {
+				return err
+			}
+			for inner.Next() {
+				n++
+			}
+			inner.Close()
+		}
+		return outer.Err()
+	})
+	return n, err
+}

@@ -11,13 +11,16 @@ import (
 // SQLite compiles a statement each time it runs one unless the statement is
 // kept: the driver's Exec and Query prepare, run and finalize. Fenliu runs
 // the same few dozen statements all day, so each connection keeps its
-// compiled statements (up to stmtCacheSize), keyed by the SQL text, and
-// resets them for reuse. database/sql never uses one connection from two
+// compiled statements, keyed by the SQL text, and resets them for reuse
+// (up to stmtCacheSize; when full, the ones not running are dropped). database/sql never uses one connection from two
 // goroutines at once; a statement already running on the connection (a
 // query whose rows are still open when the same SQL runs again) is compiled
 // afresh for the second use.
 
-const stmtCacheSize = 256
+const (
+	stmtCacheSize   = 256
+	stmtCacheMaxLen = 2048
+)
 
 // cachingConnector opens modernc.org/sqlite connections that keep their
 // compiled statements.
@@ -74,10 +77,13 @@ func (c *cachingConn) IsValid() bool                          { return c.in().Is
 // take returns the kept statement for query, compiling it the first time;
 // nil if it is running already or the cache is full.
 func (c *cachingConn) take(ctx context.Context, query string) (*cachedStmt, error) {
+	if len(query) > stmtCacheMaxLen {
+		return nil, nil // bulk statements (many rows of VALUES) are not worth keeping
+	}
 	cs := c.stmts[query]
 	if cs == nil {
 		if len(c.stmts) >= stmtCacheSize {
-			return nil, nil
+			c.evict()
 		}
 		st, err := c.in().PrepareContext(ctx, query)
 		if err != nil {
@@ -91,6 +97,17 @@ func (c *cachingConn) take(ctx context.Context, query string) (*cachedStmt, erro
 	}
 	cs.busy = true
 	return cs, nil
+}
+
+// evict drops the kept statements not running now: the hot ones are
+// compiled again on their next use.
+func (c *cachingConn) evict() {
+	for q, cs := range c.stmts {
+		if !cs.busy {
+			cs.st.Close()
+			delete(c.stmts, q)
+		}
+	}
 }
 
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
