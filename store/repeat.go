@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -13,35 +12,35 @@ import (
 
 // RecentIncident finds the id of the newest incident received in
 // [since, before) that matches one of the keys (fenliu.RepeatKeys) — a
-// candidate for a repeat call (重复报警); 0 if there is none. One statement
-// (one round trip) of one indexed lookup per key, newest first: a single
-// WHERE with OR would scan every incident of the window. Each key has an
-// index on all of its columns, received_at and id (incidents_phone,
-// incidents_area_category, incidents_address_category) that gives the
-// order asked for, so each lookup reads one index entry however busy the
-// place or the caller; the plans are checked by TestHotPathPlans.
+// candidate for a repeat call (重复报警); 0 if there is none. One indexed
+// lookup per key, reading the id and time only: a single WHERE with OR
+// would scan every incident of the window, and SQLite sorts the rows of
+// each part of a UNION ALL of them instead of reading the index in order.
+// Each key has an index on all of its columns, received_at and id
+// (incidents_phone, incidents_area_category, incidents_address_category)
+// that gives the order asked for, so each lookup reads one index entry
+// however busy the place or the caller; the plans are checked by
+// TestHotPathPlans.
 func (q *Q) RecentIncident(ctx context.Context, keys []fenliu.RepeatKey, since, before time.Time, excludeID int64) (int64, error) {
-	var (
-		parts []string
-		args  []any
-	)
+	var best, bestAt int64
 	for _, k := range keys {
-		query, kargs := repeatQuery(k)
+		query, args := repeatQuery(k)
 		if query == "" {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("SELECT id, received_at FROM (%s) k%d", query, len(parts)))
-		args = append(append(args, kargs...), ms(since), ms(before), excludeID)
+		var id, at int64
+		err := q.row(ctx, query, append(args, ms(since), ms(before), excludeID)...).Scan(&id, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, mapErr(err)
+		}
+		if best == 0 || at > bestAt || (at == bestAt && id > best) {
+			best, bestAt = id, at
+		}
 	}
-	if len(parts) == 0 {
-		return 0, nil
-	}
-	var id, at int64
-	err := q.row(ctx, strings.Join(parts, " UNION ALL ")+" ORDER BY received_at DESC, id DESC LIMIT 1", args...).Scan(&id, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return id, mapErr(err)
+	return best, nil
 }
 
 // repeatQuery is the lookup of one repeat key: the key's values come first
