@@ -106,7 +106,7 @@ type shared struct {
 	cities     cityCache // the routing data, kept while it is unchanged
 	dirNames   namesCache
 	wake       chan struct{}
-	lastPass   atomic.Int64 // when the scheduler last ran (Unix ms)
+	lastPass   atomic.Int64  // when the scheduler last ran (Unix ms)
 	outboxWake chan struct{} // the outbound worker's wake-up
 }
 

@@ -24,3 +24,10 @@ func (a *App) MaxID(ctx context.Context, table string) (int64, error) { return a
 
 // FinishBulk brings the identity sequences past the loaded ids.
 func (a *App) FinishBulk(ctx context.Context) error { return a.db.FinishBulk(ctx) }
+
+// LoadUnsynced runs fn, a loader filling a fresh database (the demo), with
+// SQLite's commits not synced one by one, and syncs once at the end; see
+// store.DB.LoadUnsynced.
+func (a *App) LoadUnsynced(ctx context.Context, fn func() error) error {
+	return a.db.LoadUnsynced(ctx, fn)
+}

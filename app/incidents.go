@@ -47,6 +47,11 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 	if len(in.Attachments)+len(in.Files) > fenliu.MaxAttachments {
 		return nil, suggested{}, fenliu.Errorf(fenliu.EInvalid, "attachments", "附件最多 %d 个", "at most %d attachments", fenliu.MaxAttachments)
 	}
+	if in.AreaID != 0 {
+		if err := a.checkArea(ctx, in.AreaID, now); err != nil {
+			return nil, suggested{}, err
+		}
+	}
 	if in.ChannelRef == "" {
 		var b [8]byte
 		rand.Read(b[:])
@@ -95,7 +100,9 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 	var created bool
 	fresh := *inc // each attempt records the incident as it came in
 	record := func(withAuto bool) error {
-		return a.db.Tx(ctx, func(q *store.Q) error {
+		// Shared with other intakes arriving together (group commit); the
+		// function may run again, so each attempt starts from fresh.
+		return a.db.TxShared(ctx, func(q *store.Q) error {
 			var err error
 			attempt := fresh
 			if inc, created, err = a.recordTx(ctx, q, actor, &attempt, sg.ups); err != nil || !created || !withAuto {
@@ -107,7 +114,7 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 			if err := a.decideTx(ctx, q, actor, inc, d, true); err != nil {
 				return err
 			}
-			_, err = a.dispatchTx(ctx, q, actor, inc, fenliu.OrdersFor(sg.route), "自动派单 / auto-dispatch")
+			_, err = a.dispatchOrders(ctx, q, actor, inc, nil, fenliu.OrdersFor(sg.route), "自动派单 / auto-dispatch")
 			return err
 		})
 	}
@@ -142,10 +149,15 @@ func (a *App) intake(ctx context.Context, actor *fenliu.User, in fenliu.Incident
 // before (the first incident is returned).
 // The photos sent with it (ups) are stored with a new incident only.
 func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc *fenliu.Incident, ups []*fenliu.Upload) (*fenliu.Incident, bool, error) {
-	if inc.AreaID != 0 {
-		if err := areaExists(ctx, q, inc.AreaID); err != nil {
+	// A repeat call (重复报警): the domain's criteria, within the window;
+	// looked up first so the link is written with the incident.
+	inc.RepeatOf = 0
+	if a.opts.RepeatWindow > 0 {
+		prev, err := q.RecentIncident(ctx, fenliu.RepeatKeys(inc, inc.Category), inc.ReceivedAt.Add(-a.opts.RepeatWindow), inc.ReceivedAt.Add(time.Second), 0)
+		if err != nil {
 			return nil, false, err
 		}
+		inc.RepeatOf = prev
 	}
 	stored, created, err := q.InsertIncident(ctx, inc)
 	if err != nil || !created {
@@ -154,19 +166,6 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 	inc = stored
 	if err := a.storeUploads(ctx, q, inc.ID, 0, ups); err != nil {
 		return nil, false, err
-	}
-	// A repeat call (重复报警): the domain's criteria, within the window.
-	if a.opts.RepeatWindow > 0 {
-		prev, err := q.RecentIncident(ctx, fenliu.RepeatKeys(inc, inc.Category), inc.ReceivedAt.Add(-a.opts.RepeatWindow), inc.ReceivedAt.Add(time.Second), inc.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		if prev != nil {
-			inc.RepeatOf = prev.ID
-			if err := q.SetRepeat(ctx, inc.ID, prev.ID); err != nil {
-				return nil, false, err
-			}
-		}
 	}
 	data := map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef, "received_at": inc.ReceivedAt.UnixMilli()}
 	if inc.RepeatOf != 0 {
@@ -179,16 +178,23 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 	return inc, true, nil
 }
 
-func areaExists(ctx context.Context, q *store.Q, id int64) error {
-	areas, err := q.Areas(ctx)
+// checkArea refuses an area the directory does not hold. It reads the
+// routing cache outside any transaction (the writer is not held for it);
+// the foreign key on incidents.area_id still refuses an area removed since.
+func (a *App) checkArea(ctx context.Context, id int64, now time.Time) error {
+	c, err := a.city(ctx, now)
 	if err != nil {
 		return err
 	}
-	for _, ar := range areas {
+	for _, ar := range c.Areas {
 		if ar.ID == id {
 			return nil
 		}
 	}
+	return unknownArea(id)
+}
+
+func unknownArea(id int64) error {
 	return fenliu.Errorf(fenliu.EUnprocessable, "area_id", "区域 %d 不存在", "area %d does not exist", id)
 }
 

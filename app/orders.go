@@ -50,6 +50,12 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 	if err != nil {
 		return nil, err
 	}
+	return a.dispatchOrders(ctx, q, actor, inc, existing, specs, note)
+}
+
+// dispatchOrders is dispatchTx for a caller that has read the incident's
+// orders in the transaction already (none, for an incident recorded in it).
+func (a *App) dispatchOrders(ctx context.Context, q *store.Q, actor *fenliu.User, inc *fenliu.Incident, existing []*fenliu.Order, specs []fenliu.OrderSpec, note string) ([]*fenliu.Order, error) {
 	if err := fenliu.CheckNewOrders(existing, specs); err != nil {
 		return nil, err
 	}
@@ -61,7 +67,7 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 	now := a.now()
 	out := make([]*fenliu.Order, 0, len(specs))
 	for _, spec := range specs {
-		unit, err := q.Unit(ctx, spec.UnitID)
+		unitType, err := q.UnitType(ctx, spec.UnitID)
 		if err != nil {
 			if fenliu.ErrorCode(err) == fenliu.ENotFound {
 				return nil, fenliu.Errorf(fenliu.EUnprocessable, "orders.unit_id", "单位 %d 不存在", "unit %d does not exist", spec.UnitID)
@@ -70,12 +76,12 @@ func (a *App) dispatchTx(ctx context.Context, q *store.Q, actor *fenliu.User, in
 		}
 		o := &fenliu.Order{IncidentID: inc.ID, UnitID: spec.UnitID, Role: spec.Role, State: fenliu.StateDispatched,
 			DispatchedAt: now, UpdatedAt: now, Partner: spec.Partner}
-		l, working := a.limitsFor(s, inc.Category, unit.Type)
+		l, working := a.limitsFor(s, inc.Category, unitType)
 		fenliu.SetDeadlines(o, l, s.calendar(), working, now)
 		if err := q.InsertOrder(ctx, o); err != nil {
 			return nil, err
 		}
-		if _, err := q.ArmTimers(ctx, o.ID, fenliu.Timers(o)); err != nil {
+		if err := q.ArmNewTimers(ctx, o.ID, fenliu.Timers(o)); err != nil {
 			return nil, err
 		}
 		if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, OrderID: o.ID, At: now, ActorID: actor.ID,
@@ -203,8 +209,9 @@ func (a *App) Act(ctx context.Context, actor *fenliu.User, orderID int64, action
 		o       *fenliu.Order
 		notices []*fenliu.Notice
 	)
-	err := a.db.Tx(ctx, func(q *store.Q) error {
+	err := a.db.TxShared(ctx, func(q *store.Q) error {
 		var err error
+		notices = nil
 		if o, err = q.Order(ctx, orderID); err != nil {
 			return err
 		}

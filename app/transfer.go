@@ -48,12 +48,18 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 			return nil, err
 		}
 	}
-	res := &TransferResult{Orders: []*fenliu.Order{}, Suggested: []fenliu.Assignment{}}
-	err := a.db.Tx(ctx, func(q *store.Q) error {
+	res := &TransferResult{}
+	fromTriage := sg
+	// One transaction, shared with other calls arriving together (group
+	// commit); the function may run again, so it starts afresh each time.
+	err := a.db.TxShared(ctx, func(q *store.Q) error {
+		*res = TransferResult{Orders: []*fenliu.Order{}, Suggested: []fenliu.Assignment{}}
+		sg = fromTriage
 		var inc *fenliu.Incident
 		if fresh != nil {
 			var err error
-			if inc, res.Created, err = a.recordTx(ctx, q, actor, fresh, sg.ups); err != nil {
+			attempt := *fresh
+			if inc, res.Created, err = a.recordTx(ctx, q, actor, &attempt, sg.ups); err != nil {
 				return err
 			}
 			if !res.Created {
@@ -67,9 +73,12 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 			sg = suggested{triage: triageOf(inc), route: routeOf(inc)}
 		}
 		res.Incident = inc
-		existing, err := q.OrdersOfIncident(ctx, inc.ID)
-		if err != nil {
-			return err
+		var existing []*fenliu.Order // an incident recorded just now has none
+		if !res.Created {
+			var err error
+			if existing, err = q.OrdersOfIncident(ctx, inc.ID); err != nil {
+				return err
+			}
 		}
 		if inc.Disposition != "" && (len(existing) > 0 || inc.Disposition == fenliu.DispRedirect) {
 			// Transferred before: a resend does nothing twice.
@@ -137,7 +146,8 @@ func (a *App) Transfer(ctx context.Context, actor *fenliu.User, in fenliu.Transf
 		if note == "" {
 			note = "一键转接 / one-click transfer"
 		}
-		res.Orders, err = a.dispatchTx(ctx, q, actor, inc, specs, note)
+		var err error
+		res.Orders, err = a.dispatchOrders(ctx, q, actor, inc, existing, specs, note)
 		return err
 	})
 	if err != nil {

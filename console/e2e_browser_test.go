@@ -129,7 +129,12 @@ func text(t *testing.T, ctx context.Context, css string) string {
 // waitText polls an element's text until ok accepts it (live updates).
 func waitText(t *testing.T, ctx context.Context, css string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	// Live updates arrive in milliseconds; a loaded machine may take far
+	// longer, so the wait ends with the browser context's own deadline.
+	deadline := time.Now().Add(60 * time.Second)
+	if d, ok := ctx.Deadline(); ok {
+		deadline = d
+	}
 	last := ""
 	for time.Now().Before(deadline) {
 		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{textContent:""}).textContent`, css)))

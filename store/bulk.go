@@ -118,3 +118,31 @@ func (q *Q) BusiestUnit(ctx context.Context) (int64, error) {
 		GROUP BY unit_id ORDER BY COUNT(*) DESC LIMIT 1`, int64(30*24*3600_000)).Scan(&id)
 	return id, mapErr(err)
 }
+
+// LoadUnsynced runs fn with the SQLite writer's commits not synced to disk
+// (synchronous=OFF), then restores synchronous=FULL and checkpoints the
+// write-ahead log, which syncs everything fn committed. For a
+// loader filling a fresh database (the demo city) that acknowledges
+// nothing to anyone before it returns: a crash of the process loses
+// nothing committed (the log is written, only not synced), a crash of the
+// machine may lose the load, never an acknowledged write. On PostgreSQL fn
+// simply runs.
+func (db *DB) LoadUnsynced(ctx context.Context, fn func() error) error {
+	if db.Q.pg {
+		return fn()
+	}
+	if _, err := db.w.ExecContext(ctx, "PRAGMA synchronous = OFF"); err != nil {
+		return err
+	}
+	ferr := fn()
+	_, err := db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL")
+	if err == nil {
+		// The checkpoint syncs the log, copies it into the database file
+		// and syncs that: the load is on disk.
+		_, err = db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA wal_checkpoint(FULL)")
+	}
+	if ferr != nil {
+		return ferr
+	}
+	return err
+}

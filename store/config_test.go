@@ -145,11 +145,11 @@ func TestRecentIncident(t *testing.T) {
 			{"nothing to match", "", "", "", 0, t0.Add(-time.Hour), false},
 		} {
 			got, err := db.RecentIncident(ctx, fenliu.RepeatKeys(&fenliu.Incident{CallerPhone: tc.phone, AreaID: tc.area, Address: tc.addr}, tc.cat), tc.since, t0.Add(time.Hour), 0)
-			if err != nil || (got != nil) != tc.found || (got != nil && got.ID != first.ID) {
+			if err != nil || (got != 0) != tc.found || (got != 0 && got != first.ID) {
 				t.Errorf("%s: %v, %v", tc.name, got, err)
 			}
 		}
-		if got, _ := db.RecentIncident(ctx, fenliu.RepeatKeys(&fenliu.Incident{CallerPhone: "13800000000"}, ""), t0.Add(-time.Hour), t0.Add(time.Hour), first.ID); got != nil {
+		if got, _ := db.RecentIncident(ctx, fenliu.RepeatKeys(&fenliu.Incident{CallerPhone: "13800000000"}, ""), t0.Add(-time.Hour), t0.Add(time.Hour), first.ID); got != 0 {
 			t.Error("excluded incident found")
 		}
 		if err := db.Tx(ctx, func(q *store.Q) error { return q.SetRepeat(ctx, first.ID, first.ID) }); err != nil {

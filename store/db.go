@@ -31,7 +31,8 @@ type DB struct {
 	Driver string  // "sqlite" or "postgres"
 	// Dir is the SQLite file's folder (whose disk the database fills);
 	// empty for PostgreSQL, whose disk is the database server's.
-	Dir string
+	Dir   string
+	group groupWriter
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -77,27 +78,22 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// synchronous(FULL): a commit is on disk before it returns, so an
 	// acknowledged write survives a crash of the process or of the machine.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-	w, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+common)
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite: %w", err)
-	}
+	drv := &sqlite.Driver{}
+	w := sql.OpenDB(&cachingConnector{dsn: "file:" + path + "?_pragma=journal_mode(WAL)&_txlock=immediate&" + common, drv: drv})
 	w.SetMaxOpenConns(1) // SQLite has one writer; queue writers in Go, not in busy loops
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&"+common)
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open sqlite: %w", err)
-	}
+	r := sql.OpenDB(&cachingConnector{dsn: "file:" + path + "?_pragma=query_only(1)&" + common, drv: drv})
 	r.SetMaxOpenConns(8)
 	return &DB{Q: Q{r: r}, w: w, r: r, Driver: "sqlite", Dir: filepath.Dir(path)}, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.closeGroup()
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
@@ -142,6 +138,9 @@ type Q struct {
 	r      runner
 	pg     bool
 	outbox *[]pendingEntry // inside a transaction: the outbox entries to write before commit
+	// detached: the statements run to the end whatever their context says
+	// (a group commit's transaction is not one caller's to interrupt).
+	detached bool
 }
 
 var rebound sync.Map // query → PostgreSQL form
@@ -170,16 +169,25 @@ func (q *Q) sql(query string) string {
 }
 
 func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if q.detached {
+		ctx = context.WithoutCancel(ctx)
+	}
 	res, err := q.r.ExecContext(ctx, q.sql(query), args...)
 	return res, mapErr(err)
 }
 
 func (q *Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if q.detached {
+		ctx = context.WithoutCancel(ctx)
+	}
 	rows, err := q.r.QueryContext(ctx, q.sql(query), args...)
 	return rows, mapErr(err)
 }
 
 func (q *Q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	if q.detached {
+		ctx = context.WithoutCancel(ctx)
+	}
 	return q.r.QueryRowContext(ctx, q.sql(query), args...)
 }
 

@@ -123,6 +123,16 @@ func (q *Q) Unit(ctx context.Context, id int64) (*fenliu.Unit, error) {
 	return u, mapErr(rows.Err())
 }
 
+// UnitType returns the type of the unit with the id.
+func (q *Q) UnitType(ctx context.Context, id int64) (fenliu.UnitType, error) {
+	var t string
+	err := q.row(ctx, `SELECT type FROM units WHERE id = ?`, id).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fenliu.NotFound("单位", "unit", id)
+	}
+	return fenliu.UnitType(t), mapErr(err)
+}
+
 func scanUnit(s scanner) (*fenliu.Unit, error) {
 	var (
 		u      fenliu.Unit

@@ -17,7 +17,7 @@ func TestDirectoryEdits(t *testing.T) {
 		f := setup(t, db)
 		var token string
 		err := db.Tx(ctx, func(q *store.Q) (err error) {
-			token, err = q.CreateToken(ctx, f.taker.ID, "t", t0)
+			token, err = q.CreateToken(ctx, f.taker.ID, "t", t0, t0.Add(time.Hour))
 			return err
 		})
 		if err != nil {

@@ -83,15 +83,27 @@ func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
+// rollupChunk is how many rollup rows one INSERT writes (4 parameters
+// each, well under both databases' limits).
+const rollupChunk = 250
+
 // PutRollup replaces one period's rollup rows and records it as built.
 func (q *Q) PutRollup(ctx context.Context, p *RollupPeriod, rows []*RollupRow) error {
 	if _, err := q.exec(ctx, `DELETE FROM report_rollups WHERE period = ?`, p.Period); err != nil {
 		return err
 	}
-	for _, r := range rows {
-		if _, err := q.exec(ctx, `INSERT INTO report_rollups (period, dim, gkey, counts) VALUES (?, ?, ?, ?)
-			ON CONFLICT (period, dim, gkey) DO UPDATE SET counts = excluded.counts`,
-			p.Period, r.Dim, r.Key, r.Counts); err != nil {
+	// Multi-row INSERTs of rollupChunk rows: a period's rows (a day has
+	// hundreds) in a few statements, not one round trip each.
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), rollupChunk)]
+		rows = rows[len(chunk):]
+		args := make([]any, 0, 4*len(chunk))
+		for _, r := range chunk {
+			args = append(args, p.Period, r.Dim, r.Key, r.Counts)
+		}
+		if _, err := q.exec(ctx, `INSERT INTO report_rollups (period, dim, gkey, counts) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(chunk)), ", ")+
+			` ON CONFLICT (period, dim, gkey) DO UPDATE SET counts = excluded.counts`, args...); err != nil {
 			return err
 		}
 	}

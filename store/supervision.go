@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/fenliu/fenliu"
@@ -69,6 +70,32 @@ func (q *Q) ArmTimers(ctx context.Context, orderID int64, ts []fenliu.Timer) (ti
 		}
 	}
 	return first, nil
+}
+
+// ArmNewTimers arms the timers of an order made in this transaction (it
+// has none yet): one multi-row INSERT.
+func (q *Q) ArmNewTimers(ctx context.Context, orderID int64, ts []fenliu.Timer) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	type key struct {
+		kind fenliu.TimerKind
+		at   int64
+	}
+	seen := map[key]bool{}
+	vals := make([]string, 0, len(ts))
+	args := make([]any, 0, 3*len(ts))
+	for _, t := range ts {
+		k := key{t.Kind, ms(t.At)}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		vals = append(vals, "(?, ?, ?)")
+		args = append(args, orderID, string(t.Kind), ms(t.At))
+	}
+	_, err := q.exec(ctx, `INSERT INTO timers (order_id, kind, fire_at) VALUES `+strings.Join(vals, ", "), args...)
+	return err
 }
 
 // DueTimer is an unfired timer whose time has come.

@@ -40,7 +40,10 @@ func startChild(t *testing.T, dsn string) *child {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	lines := bufio.NewScanner(out)
-	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
+	// No fixed start-up wait: the child has until the test's own deadline
+	// (a loaded machine starts it slowly); it stops waiting at once if the
+	// child exits.
+	deadline := time.AfterFunc(untilDeadline(t), func() { cmd.Process.Kill() })
 	defer deadline.Stop()
 	for lines.Scan() {
 		if addr, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
@@ -50,6 +53,18 @@ func startChild(t *testing.T, dsn string) *child {
 	}
 	t.Fatal("child server did not start")
 	return nil
+}
+
+// untilDeadline is how long t may still wait: until the test binary's
+// deadline (go test -timeout) less a minute to report, or ten minutes
+// without one.
+func untilDeadline(t testing.TB) time.Duration {
+	if tt, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if d, ok := tt.Deadline(); ok {
+			return max(time.Until(d)-time.Minute, time.Second)
+		}
+	}
+	return 10 * time.Minute
 }
 
 // TestCrashKeepsAcknowledgedIncidents streams incidents into a server in a
