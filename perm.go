@@ -232,3 +232,21 @@ func CanReport(u *User) error {
 
 // CanCallBack reports whether the user works the callback queue.
 func CanCallBack(u *User) error { return CanAct(u, ActCallback, &Order{}) }
+
+// CanManageModels reports whether the user may install triage models,
+// list their versions and switch between them: admins.
+func CanManageModels(u *User) error {
+	if u.Role == RoleAdmin {
+		return nil
+	}
+	return forbidden("管理研判模型", "manage triage models", u.Role)
+}
+
+// CanReadDisagreements reports whether the user may read where the engine
+// and people disagree: leaders and admins.
+func CanReadDisagreements(u *User) error {
+	if u.Role == RoleLeader || u.Role == RoleAdmin {
+		return nil
+	}
+	return forbidden("查看研判分歧", "read triage disagreements", u.Role)
+}

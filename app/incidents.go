@@ -52,7 +52,7 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 		Address: in.Address, AreaID: in.AreaID, Lat: in.Lat, Lng: in.Lng, Attachments: in.Attachments,
 		RecordedBy: actor.ID, CreatedAt: now}
 	var sg suggested
-	if t := a.classify(in.Text); t.Disposition != "" {
+	if t := a.classify(ctx, in.Text); t.Disposition != "" {
 		sg.triage = &t
 		inc.Triage, inc.CatalogVersion = mustJSON(t), t.CatalogVersion
 		inc.Category = t.Category // provisional until decided; lets repeats match by matter

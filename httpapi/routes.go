@@ -90,8 +90,15 @@ func (api *API) Routes() []Route {
 		{Pattern: "GET /api/v1/settings", handler: a(api.listSettings)},
 		{Pattern: "PUT /api/v1/settings", handler: a(api.putSettings)},
 
-		// Reports (reports.go).
+		// Triage models (models.go): install, versions, switch, roll back.
+		{Pattern: "POST /api/v1/triage/models", handler: a(api.installModel)},
+		{Pattern: "GET /api/v1/triage/models", handler: a(api.modelVersions)},
+		{Pattern: "POST /api/v1/triage/models/{id}/activate", handler: a(api.activateModel)},
+		{Pattern: "POST /api/v1/triage/models/rollback", handler: a(api.rollbackModel)},
+
+		// Reports (reports.go; models.go: engine vs people).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},
+		{Pattern: "GET /api/v1/reports/disagreements", handler: a(api.disagreements)},
 	}
 }
 
