@@ -53,15 +53,20 @@ func (a *App) syncModel(ctx context.Context) {
 	if ms.loaded && ms.id == id && ms.catalog == cat.Version {
 		return
 	}
-	var cl Classifier
+	var (
+		cl  Classifier
+		set bool
+	)
 	switch {
 	case id == 0 && (!ms.loaded || ms.catalog != cat.Version):
 		// activate built the built-in engine for this catalogue already.
 	case id == 0:
+		// Back to what Options.Triage builds (none: no suggestions).
+		set = true
 		if a.opts.Triage != nil {
 			if cl, err = a.opts.Triage(cat); err != nil {
-				a.log.Error("built-in triage engine not rebuilt", "err", err)
-				cl = nil
+				a.log.Error("built-in triage engine not rebuilt; the engine held stays", "err", err)
+				set = false
 			}
 		}
 	default:
@@ -69,10 +74,10 @@ func (a *App) syncModel(ctx context.Context) {
 		if e, err = a.loadModel(ctx, &a.db.Q, id, cat); err != nil {
 			a.log.Error("active triage model not loaded; the engine held stays", "model", id, "err", err)
 		} else {
-			cl = e
+			cl, set = e, true
 		}
 	}
-	if cl != nil {
+	if set {
 		a.mu.Lock()
 		a.classifier = cl
 		a.mu.Unlock()
