@@ -1,10 +1,10 @@
 package main
 
 import (
-	"github.com/fenliu/fenliu"
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/fenliu/fenliu"
 	"os"
 	"path/filepath"
 	"strings"
