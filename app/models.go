@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/catalog"
@@ -129,6 +131,9 @@ func (a *App) InstallModel(ctx context.Context, actor *fenliu.User, body []byte,
 	}
 	if len(body) == 0 || len(body) > MaxModelSize {
 		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "model", ZH: "请上传模型文件（128 MB 以内）", EN: "a model file (at most 128 MB) is required"}
+	}
+	if note = strings.TrimSpace(note); utf8.RuneCountInString(note) > 500 {
+		return nil, &fenliu.Error{Code: fenliu.EInvalid, Field: "note", ZH: "备注不超过500字", EN: "the note may have at most 500 characters"}
 	}
 	cat := a.Catalog()
 	e, err := triage.Load(cat, bytes.NewReader(body))
