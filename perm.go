@@ -349,3 +349,21 @@ func ActsForUnit(u *User, a Action) bool {
 	}
 	return false
 }
+
+// CanManageModels reports whether the user may install triage models,
+// list their versions and switch between them: admins.
+func CanManageModels(u *User) error {
+	if u.Role == RoleAdmin {
+		return nil
+	}
+	return forbidden("管理研判模型", "manage triage models", u.Role)
+}
+
+// CanReadDisagreements reports whether the user may read where the engine
+// and people disagree: leaders and admins.
+func CanReadDisagreements(u *User) error {
+	if u.Role == RoleLeader || u.Role == RoleAdmin {
+		return nil
+	}
+	return forbidden("查看研判分歧", "read triage disagreements", u.Role)
+}

@@ -105,6 +105,7 @@ type shared struct {
 	classifier Classifier
 	cities     cityCache // the routing data, kept while it is unchanged
 	dirNames   namesCache
+	model      modelState // the triage model version held
 	wake       chan struct{}
 	lastPass   atomic.Int64  // when the scheduler last ran (Unix ms)
 	outboxWake chan struct{} // the outbound worker's wake-up
@@ -153,8 +154,10 @@ func (a *App) Catalog() *catalog.Catalog {
 	return a.catalog
 }
 
-// classify runs the active engine (a zero Triage if there is none).
-func (a *App) classify(text string) fenliu.Triage {
+// classify runs the active engine (a zero Triage if there is none), after
+// loading the active model version if another server switched it.
+func (a *App) classify(ctx context.Context, text string) fenliu.Triage {
+	a.syncModel(ctx)
 	a.mu.RLock()
 	c := a.classifier
 	a.mu.RUnlock()

@@ -76,7 +76,7 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 	var atts []fenliu.Attachment
 	sg.ups, atts = a.uploads(uploader, in.Addr, in.Files)
 	inc.Attachments = append(append([]fenliu.Attachment{}, in.Attachments...), atts...)
-	if t := a.classify(in.Text); t.Disposition != "" {
+	if t := a.classify(ctx, in.Text); t.Disposition != "" {
 		sg.triage = &t
 		inc.Triage, inc.CatalogVersion = mustJSON(t), t.CatalogVersion
 		inc.Category = t.Category // provisional until decided; lets repeats match by matter

@@ -24,7 +24,7 @@ func (a *App) Suggest(ctx context.Context, actor *fenliu.User, text string, area
 		return nil, err
 	}
 	if in.Text != "" {
-		t := a.classify(in.Text)
+		t := a.classify(ctx, in.Text)
 		if t.Disposition == "" {
 			return out, nil // no engine yet
 		}

@@ -114,8 +114,15 @@ func (api *API) Routes() []Route {
 		{Pattern: "POST /api/v1/dead-letters/{id}/replay", handler: a(api.replayDeadLetter)},
 		{Pattern: "GET /api/v1/changes", handler: a(api.changes)},
 
-		// Reports (reports.go).
+		// Triage models (models.go): install, versions, switch, roll back.
+		{Pattern: "POST /api/v1/triage/models", handler: a(api.installModel)},
+		{Pattern: "GET /api/v1/triage/models", handler: a(api.modelVersions)},
+		{Pattern: "POST /api/v1/triage/models/{id}/activate", handler: a(api.activateModel)},
+		{Pattern: "POST /api/v1/triage/models/rollback", handler: a(api.rollbackModel)},
+
+		// Reports (reports.go; models.go: engine vs people).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},
+		{Pattern: "GET /api/v1/reports/disagreements", handler: a(api.disagreements)},
 	}
 }
 

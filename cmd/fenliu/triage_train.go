@@ -35,12 +35,14 @@ func runTriageTrain(ctx context.Context, args []string, out, errOut io.Writer) e
 	current := fs.String("model", "", "the current model to compare with (default: the built-in model)")
 	outFile := fs.String("out", "", "model file to write (required)")
 	force := fs.Bool("force", false, "write the new model even when it is refused (worse on safety or units)")
+	install := fs.Bool("install", false, "with --db: install the new model in that database as a new version, made active when the server's comparison with the active model accepts it")
+	note := fs.String("note", "", "with --install: a note kept with the model version")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	history = append(history, fs.Args()...)
-	if *outFile == "" || (len(history) == 0 && *dsn == "") {
-		return errors.New("usage: fenliu triage-train --history FILE... [--catalog FILE] [--db DSN] --out MODEL")
+	if (*outFile == "" && !*install) || (len(history) == 0 && *dsn == "") || (*install && *dsn == "") {
+		return errors.New("usage: fenliu triage-train --history FILE... [--catalog FILE] [--db DSN [--install [--note TEXT]]] [--out MODEL]")
 	}
 	cur, err := loadEngine(*catFile, *current)
 	if err != nil {
@@ -89,20 +91,40 @@ func runTriageTrain(ctx context.Context, args []string, out, errOut io.Writer) e
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*outFile, b.Bytes(), 0o644); err != nil {
-		return err
+	if *outFile != "" {
+		if err := os.WriteFile(*outFile, b.Bytes(), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "wrote %s: model %s, %d bytes\n", *outFile, v, b.Len())
 	}
-	fmt.Fprintf(out, "wrote %s: model %s, %d bytes\n", *outFile, v, b.Len())
+	if *install {
+		return installModel(ctx, *dsn, b.Bytes(), *note, out)
+	}
 	return nil
 }
 
-// correctionWeight: a decision that changed the engine's suggestion
-// counts this many times.
-const correctionWeight = 2
+// installModel installs a model file in a database through the service
+// layer, which compares it with the active model again and refuses a worse one.
+func installModel(ctx context.Context, dsn string, body []byte, note string, out io.Writer) error {
+	db, err := openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a := newApp(db)
+	if err := a.LoadCatalog(ctx); err != nil {
+		return err
+	}
+	res, err := a.InstallModel(ctx, nil, body, note)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "installed model %s as version %d (active): %s\n", res.Version.Version, res.Version.ID, res.Evaluation.Why)
+	return nil
+}
 
 // decidedHistory reads the incidents people decided in a database as
-// history lines (the final category and lead unit; the desk's corrections
-// weighted up), and a resolver from the directory's units to unit types.
+// history lines, and a resolver from the directory's units to unit types.
 func decidedHistory(ctx context.Context, dsn string, eng *triage.Engine) ([]triage.HistoryLine, triage.UnitResolver, error) {
 	db, err := openDB(ctx, dsn)
 	if err != nil {
@@ -110,30 +132,13 @@ func decidedHistory(ctx context.Context, dsn string, eng *triage.Engine) ([]tria
 	}
 	defer db.Close()
 	a := newApp(db)
-	decided, err := a.DecidedIncidents(ctx)
+	lines, err := a.DecidedHistory(ctx, eng.Catalog())
 	if err != nil {
 		return nil, nil, err
 	}
 	types, err := a.UnitTypes(ctx)
 	if err != nil {
 		return nil, nil, err
-	}
-	var lines []triage.HistoryLine
-	for _, d := range decided {
-		h := triage.HistoryLine{ID: fmt.Sprintf("incident-%d", d.ID), Text: d.Text, Disposition: d.Disposition, Weight: 1}
-		if eng.Catalog().Category(d.Category) != nil {
-			h.Category = d.Category
-		}
-		if d.LeadUnit.Valid() {
-			h.Units = append(h.Units, d.LeadUnit)
-		}
-		if h.Category == "" && len(h.Units) == 0 && !d.Disposition.Valid() {
-			continue
-		}
-		if d.Corrected() {
-			h.Weight = correctionWeight
-		}
-		lines = append(lines, h)
 	}
 	resolve := func(name string) (fenliu.UnitType, bool) {
 		u, ok := types[name]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/fenliu/fenliu"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +138,32 @@ func TestTriageTrainFromDatabase(t *testing.T) {
 		if _, err := os.Stat(model); err != nil {
 			t.Fatal(err)
 		}
+		// --install hands the model to the service layer, which compares
+		// it with the active (built-in) model again: kept and active when
+		// accepted, else refused (422) and not kept.
+		out.Reset()
+		ierr := runTriageTrain(ctx, []string{"--db", dsn, "--install", "--force", "--note", "夜班"}, &out, &errOut)
+		db, err = openDB(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		vs, err := newApp(db).ModelVersions(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case ierr == nil:
+			if len(vs) != 1 || !vs[0].Active || vs[0].Note != "夜班" || !strings.Contains(out.String(), "installed model "+vs[0].Version) {
+				t.Fatalf("installed, but versions %+v\n%s", vs, out.String())
+			}
+		case fenliu.ErrorCode(ierr) == fenliu.EUnprocessable:
+			if len(vs) != 0 {
+				t.Fatalf("refused (%v), yet kept: %+v", ierr, vs)
+			}
+		default:
+			t.Fatalf("--install: %v\n%s", ierr, out.String())
+		}
+		t.Logf("--install: %v", ierr)
 	})
 }
