@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/fenliu/fenliu"
 	"github.com/fenliu/fenliu/store"
