@@ -69,7 +69,7 @@ func TestDirectoryEdits(t *testing.T) {
 		if u, err := db.User(ctx, f.taker.ID); err != nil || u.DisplayName != "夜班接警员" || !u.Disabled {
 			t.Errorf("user after update: %+v, %v", u, err)
 		}
-		if _, err := db.UserByToken(ctx, token); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
+		if _, err := db.UserByToken(ctx, token, t0); fenliu.ErrorCode(err) != fenliu.EUnauthorized {
 			t.Errorf("a disabled user's token: %v", err)
 		}
 		if _, hash, _ := db.UserByUsername(ctx, "um1"); hash != "new-hash" {
