@@ -109,6 +109,16 @@ func (a *App) UpdateShift(ctx context.Context, actor *fenliu.User, sh *fenliu.Sh
 	})
 }
 
+// CanEditShift reports whether the actor may change roster entry id (as
+// UpdateShift), so an edge can refuse before it reads the form.
+func (a *App) CanEditShift(ctx context.Context, actor *fenliu.User, id int64) error {
+	old, err := a.db.Shift(ctx, id)
+	if err != nil {
+		return err
+	}
+	return fenliu.CanReportRoster(actor, old.UnitID)
+}
+
 // DeleteShift removes a roster entry (who may: as UpdateShift).
 func (a *App) DeleteShift(ctx context.Context, actor *fenliu.User, id int64) error {
 	return a.db.Tx(ctx, func(q *store.Q) error {

@@ -270,6 +270,10 @@ func (s *Server) adminShiftEdit(w http.ResponseWriter, r *http.Request, sess *se
 		s.fail(w, r, sess, err)
 		return
 	}
+	if err := s.app.CanEditShift(r.Context(), sess.User, id); err != nil { // before the form is read
+		s.fail(w, r, sess, err)
+		return
+	}
 	sh, err := s.shiftForm(r)
 	if err != nil {
 		s.fail(w, r, sess, err)

@@ -148,6 +148,10 @@ func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, sess *sess
 		s.fail(w, r, sess, err)
 		return
 	}
+	if err := fenliu.CanDecide(sess.User); err != nil { // before the form is read
+		s.fail(w, r, sess, err)
+		return
+	}
 	units, err := s.app.Units(r.Context(), sess.User)
 	if err != nil {
 		s.fail(w, r, sess, err)

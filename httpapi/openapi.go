@@ -34,9 +34,22 @@ type obj = map[string]any
 
 // ops is the description of every route of the table, by pattern.
 var ops = map[string]op{
-	"GET /api/v1/health":       {"Is the server and its database up", nil, 200, obj{"status": ""}},
-	"GET /api/v1/me":           {"The signed-in user", nil, 200, fenliu.User{}},
-	"GET /api/v1/openapi.json": {"This description", nil, 200, nil},
+	"GET /healthz":                             {"The process is alive", nil, 200, obj{"status": ""}},
+	"GET /readyz":                              {"Ready to serve: the database answers and takes a write, the disk has room, the scheduler runs (503 with the reasons when not)", nil, 200, app.Readiness{}},
+	"POST /api/v1/incidents/{id}/reveal":       {"Reveal a masked caller in full, with a reason (recorded in the access log)", obj{"reason": ""}, 200, app.Caller{}},
+	"GET /api/v1/access-log":                   {"Every full read and reveal of callers' personal data (admins)", nil, 200, obj{"access": []*app.Access{}, "next_before": int64(0)}},
+	"POST /api/v1/users/{id}/disable":          {"Disable a user: their sessions and tokens stop at once", nil, 200, obj{"user_id": int64(0), "disabled": true}},
+	"POST /api/v1/users/{id}/enable":           {"Enable a disabled user", nil, 200, obj{"user_id": int64(0), "disabled": false}},
+	"GET /api/v1/tokens":                       {"One's own API tokens (they expire after 90 days)", nil, 200, obj{"tokens": []*app.Token{}}},
+	"DELETE /api/v1/tokens/{ref}":              {"Revoke one of one's own tokens", nil, 200, nil},
+	"POST /api/v1/triage/models":               {"Install a trained triage model (the body is the model file); kept and made active only when not worse on safety and units (422 with the figures when worse)", nil, 201, app.ModelInstall{}},
+	"GET /api/v1/triage/models":                {"The kept triage model versions and the one in use", nil, 200, obj{"versions": []*fenliu.ModelVersion{}, "active_model": ""}},
+	"POST /api/v1/triage/models/{id}/activate": {"Switch to a kept model version (0: the built-in model)", nil, 200, obj{"active": int64(0), "active_model": ""}},
+	"POST /api/v1/triage/models/rollback":      {"Go back to the version installed before the active one", nil, 200, obj{"active": int64(0), "active_model": ""}},
+	"GET /api/v1/reports/disagreements":        {"Where the engine and people disagree most, by decided category", nil, 200, obj{"categories": []*app.Disagreement{}}},
+	"GET /api/v1/health":                       {"Is the server and its database up", nil, 200, obj{"status": ""}},
+	"GET /api/v1/me":                           {"The signed-in user", nil, 200, fenliu.User{}},
+	"GET /api/v1/openapi.json":                 {"This description", nil, 200, nil},
 
 	"POST /api/v1/incidents":                         {"Record an incident (有警必录); with transfer, decide and dispatch it too", intakeBody{}, 201, IncidentResponse{}},
 	"GET /api/v1/incidents":                          {"List incidents, newest first", nil, 200, obj{"incidents": []*fenliu.Incident{}, "next_before": int64(0)}},
@@ -99,6 +112,8 @@ var queryParams = map[string][]string{
 	"GET /api/v1/changes":                       {"after", "limit"},
 	"GET /api/v1/subscribers/{id}/deliveries":   {"failed", "limit"},
 	"GET /api/v1/subscribers/{id}/dead-letters": {"limit"},
+	"GET /api/v1/reports/disagreements":         {"min"},
+	"POST /api/v1/triage/models":                {"note"},
 }
 
 // schemas reflects Go types into JSON Schema (2020-12, as OpenAPI 3.1

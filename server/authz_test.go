@@ -112,6 +112,36 @@ var apiRules = map[string]rule{
 	"GET /api/v1/settings":                           by(fenliu.CanAdminister),
 	"PUT /api/v1/settings":                           by(fenliu.CanAdminister),
 	"GET /api/v1/reports":                            by(fenliu.CanReport),
+	"GET /api/v1/openapi.json":                       allow,
+	"GET /api/v1/subscribers":                        by(fenliu.CanAdminister),
+	"POST /api/v1/subscribers":                       by(fenliu.CanAdminister),
+	"GET /api/v1/subscribers/{id}":                   by(fenliu.CanAdminister),
+	"PUT /api/v1/subscribers/{id}":                   by(fenliu.CanAdminister),
+	"DELETE /api/v1/subscribers/{id}":                by(fenliu.CanAdminister),
+	"GET /api/v1/subscribers/{id}/deliveries":        by(fenliu.CanAdminister),
+	"GET /api/v1/subscribers/{id}/dead-letters":      by(fenliu.CanAdminister),
+	"GET /api/v1/dead-letters/{id}":                  noDeadLetter,
+	"POST /api/v1/dead-letters/{id}/replay":          noDeadLetter,
+	"GET /api/v1/changes":                            allow, // unit staff: their unit's changes only
+	"POST /api/v1/triage/models":                     by(fenliu.CanManageModels),
+	"GET /api/v1/triage/models":                      by(fenliu.CanManageModels),
+	"POST /api/v1/triage/models/{id}/activate":       by(fenliu.CanManageModels),
+	"POST /api/v1/triage/models/rollback":            by(fenliu.CanManageModels),
+	"GET /api/v1/reports/disagreements":              by(fenliu.CanReadDisagreements),
+}
+
+// noDeadLetter: the probe names a dead letter that does not exist; only an
+// admin may learn so.
+func noDeadLetter(_ *authzFixture, u *fenliu.User) error {
+	if err := fenliu.CanAdminister(u); err != nil {
+		return err
+	}
+	return fenliu.NotFound("死信", "dead letter", 999999)
+}
+
+// shiftOfUnit: the fixture's shift, of unit A — fenliu.CanReportRoster.
+func shiftOfUnit(f *authzFixture, u *fenliu.User) error {
+	return fenliu.CanReportRoster(u, f.shiftUnit)
 }
 
 // tokenFor: a token for the fixture's call-taker — the call-taker, or an admin.
@@ -133,7 +163,7 @@ var consoleRules = map[string]rule{
 	"GET /uploads/{token}":                    seeOrder, // the incident's photo: whoever may see the incident
 	"GET /desk":                               both(by(fenliu.CanIntake), by(fenliu.CanDecide)),
 	"POST /desk/suggest":                      by(fenliu.CanIntake),
-	"POST /desk/incidents":                    by(fenliu.CanIntake),
+	"POST /desk/incidents":                    both(by(fenliu.CanIntake), by(fenliu.CanDecide)),
 	"GET /linkage":                            by(fenliu.CanDecide),
 	"GET /incidents/{id}":                     seeOrder,
 	"POST /incidents/{id}/dispatch":           by(fenliu.CanDecide),
@@ -161,6 +191,18 @@ var consoleRules = map[string]rule{
 	"GET /admin/catalog.yaml":                 by(fenliu.CanAdminister),
 	"GET /admin/catalog.csv":                  by(fenliu.CanAdminister),
 	"POST /admin/catalog":                     by(fenliu.CanAdminister),
+	"GET /favicon.ico":                        allow,
+	"POST /admin/users/{id}":                  by(fenliu.CanAdminister),
+	"POST /admin/units/{id}":                  by(fenliu.CanAdminister),
+	"POST /admin/areas/{id}":                  by(fenliu.CanAdminister),
+	"POST /admin/shifts/{id}":                 shiftOfUnit,
+	"POST /admin/shifts/{id}/delete":          shiftOfUnit,
+	"GET /admin/subscribers":                  by(fenliu.CanAdminister),
+	"POST /admin/subscribers":                 by(fenliu.CanAdminister),
+	"GET /admin/subscribers/{id}":             by(fenliu.CanAdminister),
+	"POST /admin/subscribers/{id}/active":     by(fenliu.CanAdminister),
+	"POST /admin/subscribers/{id}/delete":     by(fenliu.CanAdminister),
+	"POST /admin/dead-letters/{id}/replay":    noDeadLetter,
 	"GET /report":                             allow,
 	"POST /report": func(_ *authzFixture, u *fenliu.User) error { // citizens; signed in, a grid worker's intake
 		if u == nil {
@@ -174,15 +216,17 @@ var consoleRules = map[string]rule{
 const matrixPassword = "Matrix-Pass-2026"
 
 type authzFixture struct {
-	users  map[string]*fenliu.User // by username; "" is nobody
-	tokens map[string]string
-	inc    *fenliu.Incident
-	order  *fenliu.Order
-	notice *fenliu.Notice
-	upload string
-	rule   int64
-	bull   int64
-	spare  int64 // the account the probes disable and enable (no subject)
+	users     map[string]*fenliu.User // by username; "" is nobody
+	tokens    map[string]string
+	inc       *fenliu.Incident
+	order     *fenliu.Order
+	notice    *fenliu.Notice
+	upload    string
+	rule      int64
+	bull      int64
+	spare     int64            // the account the probes disable and enable (no subject)
+	ids       map[string]int64 // the other {id}s by the path segment before them
+	shiftUnit int64
 }
 
 // subject is who probes: a user (or nobody) and how they get in.
@@ -252,6 +296,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.rule = r.ID
+	ar := &fenliu.Area{Code: "G1", Name: "一号网格", Level: fenliu.AreaDistrict}
+	if err := a.CreateArea(ctx, admin, ar); err != nil {
+		t.Fatal(err)
+	}
+	sh := &fenliu.Shift{UnitID: unitA.ID, StartsAt: a.Now(), EndsAt: a.Now().Add(8 * time.Hour), Person: "值班员"}
+	if err := a.AddShift(ctx, admin, sh); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := a.CreateSubscriber(ctx, admin, fenliu.SubscriberInput{Name: "12345", URL: "http://127.0.0.1:1/hook", Kinds: []string{string(fenliu.EvDispatch)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids = map[string]int64{"/units/": unitB.ID, "/areas/": ar.ID, "/shifts/": sh.ID, "/subscribers/": sub.ID, "/dead-letters/": 999999, "/models/": 0}
+	f.shiftUnit = unitA.ID
+	// renew gives a deleting probe a fresh shift and subscriber, so that each
+	// subject deletes one that exists.
+	renewed := 0
+	renew := func() {
+		renewed++
+		sh := &fenliu.Shift{UnitID: unitA.ID, StartsAt: a.Now(), EndsAt: a.Now().Add(8 * time.Hour), Person: "值班员"}
+		if err := a.AddShift(ctx, admin, sh); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := a.CreateSubscriber(ctx, admin, fenliu.SubscriberInput{Name: fmt.Sprintf("12345-%d", renewed), URL: "http://127.0.0.1:1/hook", Kinds: []string{string(fenliu.EvDispatch)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.ids["/shifts/"], f.ids["/subscribers/"] = sh.ID, sub.ID
+	}
 	if _, err := a.GenerateBulletins(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -330,6 +403,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			continue
 		}
 		for _, s := range subjects {
+			if p.pattern == "DELETE /api/v1/subscribers/{id}" || strings.HasSuffix(p.pattern, "{id}/delete") {
+				renew()
+			}
 			got := f.send(t, m.URL(), p.table, p.pattern, s)
 			n++
 			var want error
@@ -377,6 +453,9 @@ func (f *authzFixture) send(t *testing.T, base, table, pattern string, s *subjec
 		"/users/": fmt.Sprint(f.users["taker"].ID), "/rules/": fmt.Sprint(f.rule), "/bulletins/": fmt.Sprint(f.bull)}
 	if strings.HasSuffix(path, "/disable") || strings.HasSuffix(path, "/enable") {
 		path = strings.Replace(path, "{id}", fmt.Sprint(f.spare), 1)
+	}
+	for prefix, v := range f.ids {
+		id[prefix] = fmt.Sprint(v)
 	}
 	for prefix, v := range id {
 		path = strings.Replace(path, prefix+"{id}", prefix+v, 1)
