@@ -16,7 +16,7 @@ import (
 // log and dead letters on its page; other roles are refused.
 func TestSubscribersScreen(t *testing.T) {
 	s := newSite(t)
-	c, csrf := s.login("admin", "pw-admin")
+	c, csrf := s.login("admin", pw("admin"))
 	form := url.Values{"csrf": {csrf}, "name": {"12345 平台"}, "url": {"http://127.0.0.1:1/hook"}, "kinds": {"dispatch", "notice"},
 		"unit_ids": {itoa(s.ids["A"])}, "retry_for": {"48h"}}
 	st, body, _ := s.post(c, "/admin/subscribers", form)
@@ -59,7 +59,7 @@ func TestSubscribersScreen(t *testing.T) {
 	if st, body, _ := s.post(c, "/admin/subscribers", form); st != http.StatusBadRequest || !strings.Contains(body, "http://") {
 		t.Errorf("bad url: %d", st)
 	}
-	other, _ := s.login("taker", "pw-taker")
+	other, _ := s.login("taker", pw("taker"))
 	if st, _ := s.get(other, "/admin/subscribers"); st != http.StatusForbidden {
 		t.Errorf("a call-taker opens the subscribers: %d", st)
 	}
