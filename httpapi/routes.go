@@ -65,6 +65,13 @@ func (api *API) Routes() []Route {
 		{Pattern: "POST /api/v1/units", handler: a(api.createUnit)},
 		{Pattern: "GET /api/v1/areas", handler: a(api.listAreas)},
 		{Pattern: "POST /api/v1/areas", handler: a(api.createArea)},
+		// Outlines and the address directory (places.go).
+		{Pattern: "GET /api/v1/areas/geojson", handler: a(api.exportAreas)},
+		{Pattern: "POST /api/v1/areas/geojson", handler: a(api.importAreas)},
+		{Pattern: "PUT /api/v1/areas/{id}/outline", handler: a(api.setOutline)},
+		{Pattern: "GET /api/v1/addresses", handler: a(api.listAddresses)},
+		{Pattern: "POST /api/v1/addresses", handler: a(api.createAddress)},
+		{Pattern: "DELETE /api/v1/addresses/{id}", handler: a(api.deleteAddress)},
 		{Pattern: "GET /api/v1/users", handler: a(api.listUsers)},
 		{Pattern: "POST /api/v1/users", handler: a(api.createUser)},
 		{Pattern: "POST /api/v1/users/{id}/tokens", handler: a(api.createToken)},

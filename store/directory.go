@@ -15,8 +15,8 @@ import (
 
 // CreateArea stores an area and sets its ID.
 func (q *Q) CreateArea(ctx context.Context, a *fenliu.Area) error {
-	if err := mapErr(q.row(ctx, `INSERT INTO areas (code, name, level, parent_id, lat, lng) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.Code, a.Name, string(a.Level), nullID(a.ParentID), nullFloat(a.Lat), nullFloat(a.Lng)).Scan(&a.ID)); err != nil {
+	if err := mapErr(q.row(ctx, `INSERT INTO areas (code, name, level, parent_id, lat, lng, outline) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Code, a.Name, string(a.Level), nullID(a.ParentID), nullFloat(a.Lat), nullFloat(a.Lng), string(a.Outline)).Scan(&a.ID)); err != nil {
 		return err
 	}
 	return q.bumpDirectory(ctx)
@@ -24,7 +24,7 @@ func (q *Q) CreateArea(ctx context.Context, a *fenliu.Area) error {
 
 // Areas returns every area, parents before children.
 func (q *Q) Areas(ctx context.Context) ([]*fenliu.Area, error) {
-	rows, err := q.query(ctx, `SELECT id, code, name, level, parent_id, lat, lng FROM areas ORDER BY id`)
+	rows, err := q.query(ctx, `SELECT id, code, name, level, parent_id, lat, lng, outline FROM areas ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -35,11 +35,15 @@ func (q *Q) Areas(ctx context.Context) ([]*fenliu.Area, error) {
 			a        fenliu.Area
 			parent   sql.NullInt64
 			lat, lng sql.NullFloat64
+			outline  string
 		)
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng); err != nil {
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng, &outline); err != nil {
 			return nil, err
 		}
 		a.ParentID, a.Lat, a.Lng = parent.Int64, fromNullFloat(lat), fromNullFloat(lng)
+		if outline != "" {
+			a.Outline = []byte(outline)
+		}
 		out = append(out, &a)
 	}
 	return out, mapErr(rows.Err())
@@ -237,9 +241,10 @@ func (q *Q) Area(ctx context.Context, id int64) (*fenliu.Area, error) {
 		a        fenliu.Area
 		parent   sql.NullInt64
 		lat, lng sql.NullFloat64
+		outline  string
 	)
-	err := q.row(ctx, `SELECT id, code, name, level, parent_id, lat, lng FROM areas WHERE id = ?`, id).
-		Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng)
+	err := q.row(ctx, `SELECT id, code, name, level, parent_id, lat, lng, outline FROM areas WHERE id = ?`, id).
+		Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng, &outline)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fenliu.NotFound("区域", "area", id)
 	}
@@ -247,5 +252,8 @@ func (q *Q) Area(ctx context.Context, id int64) (*fenliu.Area, error) {
 		return nil, mapErr(err)
 	}
 	a.ParentID, a.Lat, a.Lng = parent.Int64, fromNullFloat(lat), fromNullFloat(lng)
+	if outline != "" {
+		a.Outline = []byte(outline)
+	}
 	return &a, nil
 }
