@@ -92,7 +92,7 @@ func TestPlacementOnDemoGrids(t *testing.T) {
 			// Near a corner of the grid's outline, still inside.
 			street := byID[grid.ParentID]
 			gi := int(grid.Code[len(grid.Code)-1] - '1')
-			corner := [][2]float64{{-0.0059, -0.0059}, {-0.0059, -0.0019}, {0.0059, 0.0059}}[gi]
+			corner := [2]float64{float64(gi-1)*0.004 - 0.0019, -0.0059}
 			lat, lng := *street.Lat+corner[1], *street.Lng+corner[0]
 			if inc, _, err = a.Intake(ctx, taker, fenliu.IncidentInput{Channel: fenliu.Channel110, Text: "小区里垃圾三天没人清了", Lat: &lat, Lng: &lng}); err != nil {
 				t.Fatal(err)

@@ -52,6 +52,7 @@ const (
 	TypeDuration SettingType = "duration"       // 30m, 48h, 2d
 	TypeChannels SettingType = "green_channels" // JSON
 	TypeInternal SettingType = "internal"       // written by the system only
+	TypeCount    SettingType = "count"          // a whole number from 1 to 100000
 )
 
 // SettingDef describes one setting.
@@ -174,6 +175,10 @@ func (d *SettingDef) check(key, v string) error {
 		}
 	case TypeInternal:
 		return bad("由系统写入", "is written by the system")
+	case TypeCount:
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 100000 {
+			return bad("必须是 1 到 100000 的整数", "must be a whole number from 1 to 100000")
+		}
 	}
 	return nil
 }

@@ -56,6 +56,9 @@ func (s *Server) Routes() []Route {
 		{Pattern: "GET /dashboard/orders", handler: a(s.drill)},
 		{Pattern: "GET /dashboard/report.xlsx", handler: a(s.reportXLSX)},
 		{Pattern: "GET /bulletins", handler: a(s.bulletins)},
+		// Fixing causes (governance.go): the map, a grid's orders.
+		{Pattern: "GET /map", handler: a(s.govMap)},
+		{Pattern: "GET /map/areas/{id}", handler: a(s.govAreaOrders)},
 		{Pattern: "GET /bulletins/{id}", handler: a(s.bulletin)},
 
 		// Administrator (admin.go).

@@ -126,7 +126,7 @@ func (l *loader) city(ctx context.Context) error {
 		districtIDs = append(districtIDs, da.ID)
 		l.sum.Areas++
 		for si, s := range d.streets {
-			slat, slng := lat+float64(si-1)*0.012, lng+float64(si-1)*0.015
+			slat, slng := lat, lng+float64(si-1)*2*streetHalf // the streets side by side
 			sa := &fenliu.Area{Code: fmt.Sprintf("%s-S%d", d.code, si+1), Name: s, Level: fenliu.AreaStreet, ParentID: da.ID, Lat: &slat, Lng: &slng,
 				Outline: streetOutline(slat, slng)}
 			if err := l.a.CreateArea(ctx, l.root, sa); err != nil {
@@ -136,9 +136,9 @@ func (l *loader) city(ctx context.Context) error {
 			l.districtOf[sa.ID] = da.ID
 			l.sum.Areas++
 			for gi := 0; gi < 3; gi++ {
-				glat, glng := slat+float64(gi-1)*0.004, slng+float64(gi-1)*0.004
+				glat, glng := slat, slng+float64(gi-1)*2*gridHalf // the grids in strips across the street
 				ga := &fenliu.Area{Code: fmt.Sprintf("%s-S%d-G%d", d.code, si+1, gi+1), Name: fmt.Sprintf("%s第%d网格", s, gi+1),
-					Level: fenliu.AreaGrid, ParentID: sa.ID, Lat: &glat, Lng: &glng, Outline: gridOutline(slat, slng, gi)}
+					Level: fenliu.AreaGrid, ParentID: sa.ID, Lat: &glat, Lng: &glng, Outline: gridOutline(glat, glng)}
 				if err := l.a.CreateArea(ctx, l.root, ga); err != nil {
 					return err
 				}

@@ -5,15 +5,13 @@ import (
 	"fmt"
 )
 
-// The demo city's outlines (GeoJSON, longitude before latitude). A street
-// is a square of side 2·streetHalf around its centre; its three grids tile
-// it in bands around the square's diagonal, grid 1 the lower-left square,
-// grids 2 and 3 the L-shaped bands beyond (so the outlines are not all
-// convex, as real grids are not). Each grid's centre lies inside its own
-// outline. A district is the hexagon around its three streets.
+// The demo city's outlines (GeoJSON, longitude before latitude). A
+// district is a row of three streets, each a square of side 2·streetHalf;
+// a street is three grids, strips of width 2·gridHalf side by side across
+// it, each with its centre inside its own outline.
 const (
 	streetHalf = 0.006
-	gridBand   = 0.002
+	gridHalf   = streetHalf / 3
 )
 
 // polygon returns a GeoJSON Polygon of one ring of (dlng, dlat) offsets
@@ -44,26 +42,16 @@ func streetOutline(lat, lng float64) json.RawMessage {
 	return polygon(lat, lng, [][2]float64{{-h, -h}, {h, -h}, {h, h}, {-h, h}})
 }
 
-// gridOutline is grid gi (0, 1, 2) of the street centred at (lat, lng).
-func gridOutline(lat, lng float64, gi int) json.RawMessage {
-	h, a := streetHalf, gridBand
-	switch gi {
-	case 0:
-		return polygon(lat, lng, [][2]float64{{-h, -h}, {-a, -h}, {-a, -a}, {-h, -a}})
-	case 1:
-		return polygon(lat, lng, [][2]float64{{-h, -a}, {-a, -a}, {-a, -h}, {a, -h}, {a, a}, {-h, a}})
-	default:
-		return polygon(lat, lng, [][2]float64{{-h, a}, {a, a}, {a, -h}, {h, -h}, {h, h}, {-h, h}})
-	}
+// gridOutline is the strip around a grid's centre, as tall as its street.
+func gridOutline(lat, lng float64) json.RawMessage {
+	w, h := gridHalf, streetHalf
+	return polygon(lat, lng, [][2]float64{{-w, -h}, {w, -h}, {w, h}, {-w, h}})
 }
 
-// districtOutline is the hexagon around the three streets of the district
-// centred at (lat, lng) (streets at offsets of 0.012 latitude and 0.015
-// longitude along the diagonal).
+// districtOutline is the rectangle around the district's row of streets.
 func districtOutline(lat, lng float64) json.RawMessage {
-	h := streetHalf
-	dx, dy := 0.015, 0.012
-	return polygon(lat, lng, [][2]float64{{-dx - h, -dy - h}, {-dx + h, -dy - h}, {dx + h, dy - h}, {dx + h, dy + h}, {dx - h, dy + h}, {-dx - h, -dy + h}})
+	w, h := 3*streetHalf, streetHalf
+	return polygon(lat, lng, [][2]float64{{-w, -h}, {w, -h}, {w, h}, {-w, h}})
 }
 
 // houseNumbers is the range of house numbers a grid's stretch of every road

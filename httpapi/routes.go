@@ -97,6 +97,10 @@ func (api *API) Routes() []Route {
 		{Pattern: "GET /api/v1/settings", handler: a(api.listSettings)},
 		{Pattern: "PUT /api/v1/settings", handler: a(api.putSettings)},
 
+		// Fixing causes (governance.go): the map, hotspots, class-level warnings, scenarios.
+		{Pattern: "GET /api/v1/map", handler: a(api.mapView)},
+		{Pattern: "GET /api/v1/hotspots", handler: a(api.hotspots)},
+
 		// Reports (reports.go).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},
 	}
