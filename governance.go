@@ -49,9 +49,11 @@ type WarningRule struct {
 	Release  float64
 }
 
-// DefaultWarningRule: 72 hours against 8 weeks, at least 4 calls, one in a
-// thousand; released at one in twenty.
-var DefaultWarningRule = WarningRule{Window: 72 * time.Hour, Weeks: 8, MinCount: 4, Alpha: 0.001, Release: 0.05}
+// DefaultWarningRule: 72 hours against 8 weeks, at least 4 calls, one in
+// five thousand (checked every quarter hour in every category × street, a
+// looser level raises too many false alarms: docs/governance.md); released
+// at one in twenty.
+var DefaultWarningRule = WarningRule{Window: 72 * time.Hour, Weeks: 8, MinCount: 4, Alpha: 0.0002, Release: 0.05}
 
 // WarningTest is what the rule says about one category in one place.
 type WarningTest struct {
@@ -144,4 +146,140 @@ func CanManageScenarios(u *User) error {
 		return nil
 	}
 	return forbidden("管理治理场景", "manage scenarios", u.Role)
+}
+
+// NoticeClassWarning is a class-level warning slip (一类事预警单) sent to a
+// street office and to the lead unit of the matter: a run of one kind of
+// call in one street, not one order.
+const NoticeClassWarning NoticeKind = "class_warning"
+
+// ClassWarning is one episode of a significant rise of one category in one
+// street (一类事预警): opened once when the rule fires, kept open while the
+// rise holds, ended when it no longer does.
+type ClassWarning struct {
+	ID           int64      `json:"id"`
+	Category     string     `json:"category"`
+	AreaID       int64      `json:"area_id"` // the street (街道)
+	OpenedAt     time.Time  `json:"opened_at"`
+	LastChecked  time.Time  `json:"last_checked"`
+	EndedAt      *time.Time `json:"ended_at,omitempty"`
+	Count        int        `json:"count"`    // calls in the window when it opened
+	Peak         int        `json:"peak"`     // the most calls in a window during the episode
+	Baseline     float64    `json:"baseline"` // the past windows' mean when it opened
+	P            float64    `json:"p"`        // the chance of Count or more under the baseline
+	StreetUnitID int64      `json:"street_unit_id,omitempty"`
+	LeadUnitID   int64      `json:"lead_unit_id,omitempty"`
+	Evidence     Evidence   `json:"evidence"`
+}
+
+// Evidence is what a warning slip shows: the window, the past windows'
+// counts and the incidents of the window.
+type Evidence struct {
+	WindowHours int     `json:"window_hours"`
+	Past        []int   `json:"past"`
+	Incidents   []int64 `json:"incidents"`
+}
+
+// CanSeeWarning reports whether the user may see a warning: the governance
+// roles see all, unit staff those addressed to their unit.
+func CanSeeWarning(u *User, w *ClassWarning) error {
+	if CanSeeGovernance(u) == nil {
+		return nil
+	}
+	if u.Role == RoleUnitStaff && u.UnitID != 0 && (u.UnitID == w.StreetUnitID || u.UnitID == w.LeadUnitID) {
+		return nil
+	}
+	return &Error{Code: ENotFound, ZH: "预警单不存在或不是发给本单位的", EN: "warning not found or not addressed to your unit"}
+}
+
+// Scenario is a recurring place-and-type pattern a unit takes on (治场景):
+// the place, the kinds of matter, the owner unit (usually the police
+// station) and its co-units, the measures with due dates and their progress.
+// It is opened from a hotspot or a warning, and closed only when the rate of
+// its calls has stayed down (ScenarioDown) for the city's hold period.
+type Scenario struct {
+	ID          int64      `json:"id"`
+	Title       string     `json:"title"`
+	AreaID      int64      `json:"area_id"`
+	Categories  []string   `json:"categories"`
+	OwnerUnitID int64      `json:"owner_unit_id"`
+	CoUnitIDs   []int64    `json:"co_unit_ids"`
+	WarningID   int64      `json:"warning_id,omitempty"`
+	HoldDays    int        `json:"hold_days"`
+	OpenedBy    int64      `json:"opened_by"`
+	OpenedAt    time.Time  `json:"opened_at"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	ClosedBy    int64      `json:"closed_by,omitempty"`
+}
+
+// Measure is one of a scenario's measures: what, by whom, by when.
+type Measure struct {
+	ID         int64      `json:"id"`
+	ScenarioID int64      `json:"scenario_id"`
+	Text       string     `json:"text"`
+	UnitID     int64      `json:"unit_id"`
+	DueAt      time.Time  `json:"due_at"`
+	DoneAt     *time.Time `json:"done_at,omitempty"`
+}
+
+// ScenarioEvent is a line of a scenario's history.
+type ScenarioEvent struct {
+	ID        int64     `json:"id"`
+	MeasureID int64     `json:"measure_id,omitempty"`
+	At        time.Time `json:"at"`
+	ActorID   int64     `json:"actor_id"`
+	Kind      string    `json:"kind"` // opened, measure, progress, done, closed
+	Text      string    `json:"text"`
+}
+
+// Validate checks a scenario before it is opened.
+func (s *Scenario) Validate() error {
+	if err := required("title", "场景名称", s.Title); err != nil {
+		return err
+	}
+	if s.AreaID <= 0 {
+		return &Error{Code: EInvalid, Field: "area_id", ZH: "必须指定场景所在区域", EN: "area_id is required"}
+	}
+	if len(s.Categories) == 0 {
+		return &Error{Code: EInvalid, Field: "categories", ZH: "至少要有一类事项", EN: "at least one category is required"}
+	}
+	if s.OwnerUnitID <= 0 {
+		return &Error{Code: EInvalid, Field: "owner_unit_id", ZH: "必须指定牵头单位", EN: "owner_unit_id is required"}
+	}
+	return nil
+}
+
+// Validate checks a measure.
+func (m *Measure) Validate() error {
+	if err := checkText("text", "措施", m.Text, MaxShortRunes*4); err != nil {
+		return err
+	}
+	if m.Text == "" {
+		return &Error{Code: EInvalid, Field: "text", ZH: "措施内容不能为空", EN: "text is required"}
+	}
+	if m.UnitID <= 0 {
+		return &Error{Code: EInvalid, Field: "unit_id", ZH: "必须指定落实单位", EN: "unit_id is required"}
+	}
+	if m.DueAt.IsZero() {
+		return &Error{Code: EInvalid, Field: "due_at", ZH: "必须指定完成期限", EN: "due_at is required"}
+	}
+	return nil
+}
+
+// ScenarioDown is the closing rule: the calls' daily rate over the last
+// hold period is at most 70 % of the rate over the period before opening,
+// and no week of the hold period was above the rate before. before and
+// holdWeeks are calls per day; it is false with no week to judge.
+func ScenarioDown(before float64, holdWeeks []float64) bool {
+	if len(holdWeeks) == 0 {
+		return false
+	}
+	sum := 0.0
+	for _, w := range holdWeeks {
+		if w > before {
+			return false
+		}
+		sum += w
+	}
+	return sum/float64(len(holdWeeks)) <= 0.7*before
 }

@@ -80,3 +80,43 @@ func (api *API) mapView(w http.ResponseWriter, r *http.Request, u *fenliu.User) 
 	}
 	writeJSON(w, http.StatusOK, v)
 }
+
+// listWarnings answers GET /api/v1/warnings?from=&to=&limit= with the
+// class-level warning slips the user may see, newest first.
+func (api *API) listWarnings(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	from, err := queryTime(r, "from")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	to, err := queryTime(r, "to")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	ws, err := api.app.Warnings(r.Context(), u, from, to, int(limit))
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"warnings": ws})
+}
+
+func (api *API) getWarning(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	v, err := api.app.Warning(r.Context(), u, id)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"warning": v})
+}

@@ -100,6 +100,8 @@ func (api *API) Routes() []Route {
 		// Fixing causes (governance.go): the map, hotspots, class-level warnings, scenarios.
 		{Pattern: "GET /api/v1/map", handler: a(api.mapView)},
 		{Pattern: "GET /api/v1/hotspots", handler: a(api.hotspots)},
+		{Pattern: "GET /api/v1/warnings", handler: a(api.listWarnings)},
+		{Pattern: "GET /api/v1/warnings/{id}", handler: a(api.getWarning)},
 
 		// Reports (reports.go).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},
