@@ -120,3 +120,107 @@ func (api *API) getWarning(w http.ResponseWriter, r *http.Request, u *fenliu.Use
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"warning": v})
 }
+
+func (api *API) listScenarios(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	vs, err := api.app.Scenarios(r.Context(), u)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": vs})
+}
+
+func (api *API) openScenario(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	var in app.ScenarioInput
+	if err := decode(w, r, api.maxBody, &in); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	sc, err := api.app.OpenScenario(r.Context(), u, in)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"scenario": sc})
+}
+
+func (api *API) getScenario(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	v, err := api.app.Scenario(r.Context(), u, id)
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenario": v})
+}
+
+func (api *API) addMeasure(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	var m fenliu.Measure
+	if err := decode(w, r, api.maxBody, &m); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	m.ID, m.DoneAt = 0, nil
+	if err := api.app.AddMeasure(r.Context(), u, id, &m); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"measure": m})
+}
+
+func (api *API) reportProgress(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	mid, err := pathID(r, "mid")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Text string `json:"text"`
+		Done bool   `json:"done"`
+	}
+	if err := decode(w, r, api.maxBody, &in); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	if err := api.app.ReportProgress(r.Context(), u, id, mid, in.Text, in.Done); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (api *API) closeScenario(w http.ResponseWriter, r *http.Request, u *fenliu.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Note string `json:"note"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(w, r, api.maxBody, &in); err != nil {
+			api.fail(w, r, err)
+			return
+		}
+	}
+	if err := api.app.CloseScenario(r.Context(), u, id, in.Note); err != nil {
+		api.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

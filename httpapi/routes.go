@@ -102,6 +102,12 @@ func (api *API) Routes() []Route {
 		{Pattern: "GET /api/v1/hotspots", handler: a(api.hotspots)},
 		{Pattern: "GET /api/v1/warnings", handler: a(api.listWarnings)},
 		{Pattern: "GET /api/v1/warnings/{id}", handler: a(api.getWarning)},
+		{Pattern: "GET /api/v1/scenarios", handler: a(api.listScenarios)},
+		{Pattern: "POST /api/v1/scenarios", handler: a(api.openScenario)},
+		{Pattern: "GET /api/v1/scenarios/{id}", handler: a(api.getScenario)},
+		{Pattern: "POST /api/v1/scenarios/{id}/measures", handler: a(api.addMeasure)},
+		{Pattern: "POST /api/v1/scenarios/{id}/measures/{mid}/progress", handler: a(api.reportProgress)},
+		{Pattern: "POST /api/v1/scenarios/{id}/close", handler: a(api.closeScenario)},
 
 		// Reports (reports.go).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},

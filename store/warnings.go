@@ -99,25 +99,3 @@ func (q *Q) warnings(ctx context.Context, query string, args ...any) ([]*fenliu.
 	}
 	return out, mapErr(rows.Err())
 }
-
-// SlipCounts counts the notices of each kind created in [from, to): the
-// warning and supervision slips a bulletin reports.
-func (q *Q) SlipCounts(ctx context.Context, from, to time.Time) (map[fenliu.NoticeKind]int, error) {
-	rows, err := q.query(ctx, `SELECT kind, COUNT(*) FROM notices WHERE created_at >= ? AND created_at < ? GROUP BY kind`, ms(from), ms(to))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[fenliu.NoticeKind]int{}
-	for rows.Next() {
-		var (
-			k fenliu.NoticeKind
-			n int
-		)
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, mapErr(rows.Err())
-}
