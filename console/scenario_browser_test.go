@@ -148,4 +148,3 @@ func unitID(t *testing.T, w *world, code string) int64 {
 	t.Fatalf("no unit %s", code)
 	return 0
 }
-
