@@ -15,7 +15,8 @@ import (
 // placed in their grid and routed to its district squad; the leader's map
 // draws every grid from GeoJSON (no tile server), shades that grid and ranks
 // it first among the hotspots; a click on the grid opens its orders, and the
-// same orders are in the squad's inbox. Desktop and a 390×844 phone.
+// same orders are in the squad's inbox. Desktop and a 390×844 phone; and
+// the public guide on the phone.
 func TestGovernanceMapInBrowser(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -112,6 +113,30 @@ func TestGovernanceMapInBrowser(t *testing.T) {
 	must(t, chromedp.Do(phone, chromedp.Navigate(w.url+"/map?days=7&unit_type=urban_management&category=city_appearance.garbage"), chromedp.WaitVisible(chromedp.CSS(`#govmap[data-ready]`))))
 	if first := text(t, phone, "#hotspots tbody tr:first-child"); !strings.Contains(first, grid.Name) {
 		t.Errorf("filtered first hotspot %q", first)
+	}
+
+	// The public guide on a phone: no sign-in; a problem typed is answered
+	// with the number to call, emergencies always 110.
+	citizen := w.user(t, "")
+	must(t, chromedp.Do(citizen, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(w.url+"/guide"), chromedp.WaitVisible(chromedp.ID("guideform"))))
+	if s := text(t, citizen, ".guide-motto"); !strings.Contains(s, "紧急找 110") || !strings.Contains(s, "非紧急找 12345") {
+		t.Errorf("motto %q", s)
+	}
+	for _, c := range []struct{ q, want string }{
+		{"晚上两点了，楼下夜市的烧烤摊还在放音乐划拳，吵得睡不着", "请拨打 12345"},
+		{"想问一下遗产继承要准备什么材料", "请拨打 12348"},
+		{"两伙人在烧烤店门口打起来了，有人拿了酒瓶", "请立即拨打 110"},
+	} {
+		must(t, chromedp.Do(citizen, chromedp.SetValue(chromedp.CSS(`#guideform input[name=q]`), c.q), chromedp.Submit(chromedp.CSS(`#guideform`))))
+		if got := waitText(t, citizen, "#answer", func(s string) bool { return strings.Contains(s, c.want) }); !strings.Contains(got, c.want) {
+			t.Errorf("%s: answer %q, want %s", c.q, got, c.want)
+		}
+		if c.want == "请拨打 12348" {
+			w.shot(t, citizen, "gov-08-guide-phone")
+		}
+	}
+	if width := eval[float64](t, citizen, `document.documentElement.scrollWidth`); width > 390 {
+		t.Errorf("the guide is %v wide on a 390 px phone", width)
 	}
 }
 

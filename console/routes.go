@@ -82,6 +82,7 @@ func (s *Server) Routes() []Route {
 		pub("GET /report", s.reportPage),
 		pub("POST /report", s.report),
 		pub("GET /track", s.track),
+		pub("GET /guide", s.guide), // guide.go: which number to call
 	}
 }
 
