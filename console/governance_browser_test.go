@@ -61,7 +61,7 @@ func TestGovernanceMapInBrowser(t *testing.T) {
 		t.Fatalf("%d orders to the district squad, want 8 (routed by the placed grid)", len(orders))
 	}
 
-	leader := w.user(t, "leader")
+	leader := slowUser(t, w, "leader")
 	must(t, chromedp.Do(leader, chromedp.Navigate(w.url+"/map?days=7"), chromedp.WaitVisible(chromedp.CSS(`#govmap[data-ready]`))))
 	ready := eval[string](t, leader, `document.getElementById("govmap").getAttribute("data-ready")`)
 	if ready != fmt.Sprint(grids) {
@@ -90,7 +90,7 @@ func TestGovernanceMapInBrowser(t *testing.T) {
 	w.shot(t, leader, "gov-03-grid-orders")
 
 	// The squad that must act sees the same orders.
-	unit := w.user(t, "unit-jn-urban_management")
+	unit := slowUser(t, w, "unit-jn-urban_management")
 	must(t, chromedp.Do(unit, chromedp.Navigate(w.url+"/inbox"), chromedp.WaitVisible(chromedp.ID("inbox"))))
 	inbox := text(t, unit, "#inbox")
 	for _, id := range orders[:3] {
@@ -100,7 +100,7 @@ func TestGovernanceMapInBrowser(t *testing.T) {
 	}
 
 	// On a phone.
-	phone := w.user(t, "leader")
+	phone := slowUser(t, w, "leader")
 	must(t, chromedp.Do(phone, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(w.url+"/map?days=7"),
 		chromedp.WaitVisible(chromedp.CSS(`#govmap[data-ready]`))))
 	width := eval[float64](t, phone, `document.documentElement.scrollWidth`)

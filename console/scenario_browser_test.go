@@ -85,7 +85,7 @@ func TestScenarioJourneyInBrowser(t *testing.T) {
 	}
 
 	// The leader sees the warning and opens a scenario from it.
-	leader := w.user(t, "leader")
+	leader := slowUser(t, w, "leader")
 	must(t, chromedp.Do(leader, chromedp.Navigate(w.url+"/warnings"), chromedp.WaitVisible(chromedp.ID("warnings"))))
 	if row := text(t, leader, "#warnings tbody"); !strings.Contains(row, "福建园街道") {
 		t.Fatalf("warnings %q, want 福建园街道", row)
@@ -105,13 +105,12 @@ func TestScenarioJourneyInBrowser(t *testing.T) {
 	url := eval[string](t, leader, `location.pathname`)
 
 	// The squad reports the measure done.
-	squad := w.user(t, "unit-jn-urban_management")
+	squad := slowUser(t, w, "unit-jn-urban_management")
 	must(t, chromedp.Do(squad, chromedp.Navigate(w.url+url), chromedp.WaitVisible(chromedp.CSS(`form.progress`)),
 		chromedp.SendKeys(chromedp.CSS(`form.progress input[name=text]`), "已增设清运班次"),
 		chromedp.Click(chromedp.CSS(`form.progress input[name=done]`)),
-		chromedp.Click(chromedp.CSS(`form.progress button`)),
-		chromedp.WaitVisible(chromedp.ID("history"))))
-	if ms := text(t, squad, "#measures"); !strings.Contains(ms, "✔") {
+		chromedp.Click(chromedp.CSS(`form.progress button`))))
+	if ms := waitText(t, squad, "#measures", func(s string) bool { return strings.Contains(s, "✔") }); !strings.Contains(ms, "✔") {
 		t.Errorf("measure not done: %q", ms)
 	}
 
@@ -122,13 +121,14 @@ func TestScenarioJourneyInBrowser(t *testing.T) {
 	}
 	w.shot(t, leader, "gov-06-scenario-open")
 	offset.Store(int64(30 * 24 * time.Hour))
-	leader = w.user(t, "leader") // a month on: a new session
+	leader = slowUser(t, w, "leader") // a month on: a new session
 	must(t, chromedp.Do(leader, chromedp.Navigate(w.url+url), chromedp.WaitVisible(chromedp.ID("closewhy"))))
 	if eval[bool](t, leader, `document.querySelector("#closescenario button").disabled`) {
 		t.Fatalf("cannot close a month on: %s", text(t, leader, "#closewhy"))
 	}
 	must(t, chromedp.Do(leader, chromedp.SendKeys(chromedp.CSS(`#closescenario input[name=note]`), "四周无同类诉求"),
-		chromedp.Click(chromedp.CSS(`#closescenario button`)), chromedp.WaitVisible(chromedp.ID("history"))))
+		chromedp.Click(chromedp.CSS(`#closescenario button`))))
+	waitText(t, leader, "main h1 small", func(s string) bool { return strings.Contains(s, "已关闭") })
 	if h := text(t, leader, "#history"); strings.Count(h, "·") < 4 || !strings.Contains(h, "关闭") || !strings.Contains(h, "措施完成") {
 		t.Errorf("history %q", h)
 	}
@@ -147,4 +147,22 @@ func unitID(t *testing.T, w *world, code string) int64 {
 	}
 	t.Fatalf("no unit %s", code)
 	return 0
+}
+
+// slowUser is world.user with time for a loaded machine: a browser context
+// of its own, signed in, with three minutes for the journey.
+func slowUser(t *testing.T, w *world, name string) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(w.root, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	ctx, cancel2 := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel2)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(w.url+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), name),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), demo.Password),
+		chromedp.Click(chromedp.CSS(`button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`header .who`)),
+	))
+	return ctx
 }
