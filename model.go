@@ -29,6 +29,11 @@ type Area struct {
 	// Roads are the road and place names in the area, by which a typed
 	// address chooses it (AreaForAddress).
 	Roads []string `json:"roads,omitempty"`
+	// Outline is the area's boundary, a GeoJSON Polygon or MultiPolygon
+	// geometry (longitude, latitude; WGS-84), checked by package geo.
+	// Incidents with coordinates are placed in the finest area whose
+	// outline holds them.
+	Outline json.RawMessage `json:"outline,omitempty"`
 }
 
 // Unit is a linkage unit (联动单位) that receives work orders.
@@ -63,16 +68,19 @@ type Attachment struct {
 
 // Incident is a request as received (警情), with its disposition.
 type Incident struct {
-	ID          int64        `json:"id"`
-	TrackingNo  string       `json:"tracking_no"` // given to the caller to follow progress
-	Channel     Channel      `json:"channel"`
-	ChannelRef  string       `json:"channel_ref"` // the channel's own reference; unique per channel
-	ReceivedAt  time.Time    `json:"received_at"`
-	CallerName  string       `json:"caller_name,omitempty"`  // personal data
-	CallerPhone string       `json:"caller_phone,omitempty"` // personal data
-	Text        string       `json:"text"`
-	Address     string       `json:"address,omitempty"`
-	AreaID      int64        `json:"area_id,omitempty"`
+	ID          int64     `json:"id"`
+	TrackingNo  string    `json:"tracking_no"` // given to the caller to follow progress
+	Channel     Channel   `json:"channel"`
+	ChannelRef  string    `json:"channel_ref"` // the channel's own reference; unique per channel
+	ReceivedAt  time.Time `json:"received_at"`
+	CallerName  string    `json:"caller_name,omitempty"`  // personal data
+	CallerPhone string    `json:"caller_phone,omitempty"` // personal data
+	Text        string    `json:"text"`
+	Address     string    `json:"address,omitempty"`
+	AreaID      int64     `json:"area_id,omitempty"`
+	// Placed says how intake found AreaID (fenliu.Placement); it is in the
+	// answer to the intake and kept in the intake event, not in the row.
+	Placed      Placement    `json:"placed,omitempty"`
 	Lat         *float64     `json:"lat,omitempty"`
 	Lng         *float64     `json:"lng,omitempty"`
 	Attachments []Attachment `json:"attachments"`

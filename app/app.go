@@ -103,7 +103,8 @@ type shared struct {
 	mu         sync.RWMutex
 	catalog    *catalog.Catalog // the active matter catalogue
 	classifier Classifier
-	cities     cityCache // the routing data, kept while it is unchanged
+	cities     cityCache  // the routing data, kept while it is unchanged
+	places     placeCache // the outlines and the address directory, likewise
 	dirNames   namesCache
 	model      modelState // the triage model version held
 	wake       chan struct{}

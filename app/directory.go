@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fenliu/fenliu"
+	"github.com/fenliu/fenliu/geo"
 	"github.com/fenliu/fenliu/store"
 )
 
@@ -16,6 +17,16 @@ func (a *App) CreateArea(ctx context.Context, actor *fenliu.User, ar *fenliu.Are
 	}
 	if err := ar.Validate(); err != nil {
 		return err
+	}
+	if len(ar.Outline) > 0 {
+		if _, err := geo.Outline(ar.Outline); err != nil {
+			return err
+		}
+		if ar.Lat == nil || ar.Lng == nil {
+			if y, x, ok := geo.Centre(ar.Outline); ok {
+				ar.Lat, ar.Lng = &y, &x
+			}
+		}
 	}
 	return a.db.Tx(ctx, func(q *store.Q) error { return q.CreateArea(ctx, ar) })
 }

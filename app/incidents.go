@@ -57,8 +57,15 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 		rand.Read(b[:])
 		in.ChannelRef = "auto-" + hex.EncodeToString(b[:])
 	}
+	// Placement: a report without an area is placed by its coordinates
+	// (point-in-polygon) or its address (the address directory).
+	areaID, placed, err := a.Place(ctx, in.AreaID, in.Lat, in.Lng, in.Address)
+	if err != nil {
+		return nil, suggested{}, err
+	}
+	in.AreaID = areaID
 	if in.AreaID == 0 {
-		in.AreaID = a.areaForAddress(ctx, in.Address) // the address chooses the area
+		in.AreaID = a.areaForAddress(ctx, in.Address) // the road and place names an area lists
 	}
 	received := now
 	if in.ReceivedAt != nil {
@@ -66,7 +73,7 @@ func (a *App) newIncident(ctx context.Context, actor *fenliu.User, in fenliu.Inc
 	}
 	inc := &fenliu.Incident{TrackingNo: newTrackingNo(now), Channel: in.Channel, ChannelRef: in.ChannelRef,
 		ReceivedAt: received, CallerName: in.CallerName, CallerPhone: in.CallerPhone, Text: in.Text,
-		Address: in.Address, AreaID: in.AreaID, Lat: in.Lat, Lng: in.Lng, Attachments: in.Attachments,
+		Address: in.Address, AreaID: in.AreaID, Placed: placed, Lat: in.Lat, Lng: in.Lng, Attachments: in.Attachments,
 		RecordedBy: actor.ID, CreatedAt: now}
 	var sg suggested
 	uploader := actor.ID
@@ -163,6 +170,7 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 	if err != nil || !created {
 		return stored, created, err
 	}
+	stored.Placed = inc.Placed
 	inc = stored
 	if err := a.storeUploads(ctx, q, inc.ID, 0, ups); err != nil {
 		return nil, false, err
@@ -170,6 +178,9 @@ func (a *App) recordTx(ctx context.Context, q *store.Q, actor *fenliu.User, inc 
 	data := map[string]any{"channel": string(inc.Channel), "channel_ref": inc.ChannelRef, "received_at": inc.ReceivedAt.UnixMilli()}
 	if inc.RepeatOf != 0 {
 		data["repeat_of"] = inc.RepeatOf
+	}
+	if inc.Placed != fenliu.PlacedNone {
+		data["placed"] = string(inc.Placed)
 	}
 	if err := q.InsertEvent(ctx, &fenliu.Event{IncidentID: inc.ID, At: inc.CreatedAt, ActorID: actor.ID, Kind: fenliu.EvIntake,
 		Data: data, Attachments: inc.Attachments}); err != nil {

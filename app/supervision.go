@@ -244,7 +244,7 @@ func (a *App) wakeScheduler() {
 // armed by another server are seen). It also makes the bulletins of the
 // city's days and refreshes the report rollups.
 func (a *App) RunScheduler(ctx context.Context, interval time.Duration) {
-	lastBulletins, lastRollups := time.Time{}, time.Time{}
+	lastBulletins, lastRollups, lastWarnings := time.Time{}, time.Time{}, time.Time{}
 	for {
 		a.lastPass.Store(time.Now().UnixMilli())
 		fired, err := a.FireDue(ctx, a.now())
@@ -256,6 +256,12 @@ func (a *App) RunScheduler(ctx context.Context, interval time.Duration) {
 				a.log.Error("scheduler: bulletins", "err", err)
 			}
 			lastBulletins = a.now()
+		}
+		if a.now().Sub(lastWarnings) > WarningInterval {
+			if _, err := a.DetectWarnings(ctx, a.now()); err != nil && ctx.Err() == nil {
+				a.log.Error("scheduler: class-level warnings", "err", err)
+			}
+			lastWarnings = a.now()
 		}
 		if a.now().Sub(lastRollups) > 5*time.Minute {
 			if _, err := a.RefreshRollups(ctx); err != nil && ctx.Err() == nil {

@@ -58,6 +58,16 @@ func (s *Server) Routes() []Route {
 		{Pattern: "GET /dashboard/orders", handler: a(s.drill)},
 		{Pattern: "GET /dashboard/report.xlsx", handler: a(s.reportXLSX)},
 		{Pattern: "GET /bulletins", handler: a(s.bulletins)},
+		// Fixing causes (governance.go): the map, a grid's orders.
+		{Pattern: "GET /map", handler: a(s.govMap)},
+		{Pattern: "GET /map/areas/{id}", handler: a(s.govAreaOrders)},
+		{Pattern: "GET /warnings", handler: a(s.govWarnings)},
+		{Pattern: "GET /scenarios", handler: a(s.govScenarios)},
+		{Pattern: "POST /scenarios", handler: a(s.govOpenScenario)},
+		{Pattern: "GET /scenarios/{id}", handler: a(s.govScenario)},
+		{Pattern: "POST /scenarios/{id}/measures", handler: a(s.govAddMeasure)},
+		{Pattern: "POST /scenarios/{id}/measures/{mid}/progress", handler: a(s.govProgress)},
+		{Pattern: "POST /scenarios/{id}/close", handler: a(s.govCloseScenario)},
 		{Pattern: "GET /bulletins/{id}", handler: a(s.bulletin)},
 
 		// Administrator (admin.go).
@@ -86,6 +96,7 @@ func (s *Server) Routes() []Route {
 		pub("GET /report", s.reportPage),
 		pub("POST /report", s.report),
 		pub("GET /track", s.track),
+		pub("GET /guide", s.guide), // guide.go: which number to call
 	}
 }
 

@@ -34,10 +34,11 @@ func (l *loader) incident(ctx context.Context, i int, at, now time.Time, clock *
 		channel = fenliu.Channel110
 	}
 	taker := l.actors[fenliu.RoleCallTaker]
+	houseFrom, _ := houseNumbers(l.gridIndex[grid.ID]) // an address the directory places in the grid
 	recv := at
 	in := fenliu.IncidentInput{Channel: channel, ChannelRef: fmt.Sprintf("DEMO-%05d", i), ReceivedAt: &recv,
 		CallerName: names[l.rng.IntN(len(names))], CallerPhone: fmt.Sprintf("139%08d", l.rng.IntN(1e8)),
-		Text: c.text, Address: fmt.Sprintf("%s%s%d号", grid.Name[:len(grid.Name)-len("第1网格")], roads[l.rng.IntN(len(roads))], 1+l.rng.IntN(300)),
+		Text: c.text, Address: fmt.Sprintf("%s%s%d号", grid.Name[:len(grid.Name)-len("第1网格")], roads[l.rng.IntN(len(roads))], houseFrom+l.rng.IntN(100)),
 		AreaID: grid.ID, Lat: &lat, Lng: &lng}
 	inc, _, err := l.a.Intake(ctx, taker, in)
 	if err != nil {

@@ -50,7 +50,7 @@ func load(ctx context.Context, a *app.App, now time.Time, n int, seed uint64) (*
 	clock := now.Add(-31 * 24 * time.Hour)
 	a = a.At(func() time.Time { return clock }) // the demo's history is played on its own clock
 
-	l := &loader{a: a, rng: rng, sum: &Summary{}, total: n, unitsByType: map[fenliu.UnitType][]*fenliu.Unit{}, districtOf: map[int64]int64{}}
+	l := &loader{a: a, rng: rng, sum: &Summary{}, total: n, unitsByType: map[fenliu.UnitType][]*fenliu.Unit{}, districtOf: map[int64]int64{}, gridIndex: map[int64]int{}}
 	if err := l.admin(ctx); err != nil {
 		return nil, err
 	}
@@ -103,6 +103,7 @@ type loader struct {
 	areas       []*fenliu.Area // grids
 	unitsByType map[fenliu.UnitType][]*fenliu.Unit
 	districtOf  map[int64]int64 // street → district
+	gridIndex   map[int64]int   // grid → its place in its street (0, 1, 2)
 	units       []*fenliu.Unit  // in creation order
 	actors      map[fenliu.Role]*fenliu.User
 	staffOf     map[int64]*fenliu.User
@@ -131,15 +132,16 @@ func (l *loader) city(ctx context.Context) error {
 	streetsOf := map[int64][]int64{}
 	for _, d := range districts {
 		lat, lng := d.lat, d.lng
-		da := &fenliu.Area{Code: d.code, Name: d.name, Level: fenliu.AreaDistrict, Lat: &lat, Lng: &lng}
+		da := &fenliu.Area{Code: d.code, Name: d.name, Level: fenliu.AreaDistrict, Lat: &lat, Lng: &lng, Outline: districtOutline(lat, lng)}
 		if err := l.a.CreateArea(ctx, l.root, da); err != nil {
 			return err
 		}
 		districtIDs = append(districtIDs, da.ID)
 		l.sum.Areas++
 		for si, s := range d.streets {
-			slat, slng := lat+float64(si-1)*0.012, lng+float64(si-1)*0.015
-			sa := &fenliu.Area{Code: fmt.Sprintf("%s-S%d", d.code, si+1), Name: s, Level: fenliu.AreaStreet, ParentID: da.ID, Lat: &slat, Lng: &slng}
+			slat, slng := lat, lng+float64(si-1)*2*streetHalf // the streets side by side
+			sa := &fenliu.Area{Code: fmt.Sprintf("%s-S%d", d.code, si+1), Name: s, Level: fenliu.AreaStreet, ParentID: da.ID, Lat: &slat, Lng: &slng,
+				Outline: streetOutline(slat, slng)}
 			if err := l.a.CreateArea(ctx, l.root, sa); err != nil {
 				return err
 			}
@@ -147,12 +149,20 @@ func (l *loader) city(ctx context.Context) error {
 			l.districtOf[sa.ID] = da.ID
 			l.sum.Areas++
 			for gi := 0; gi < 3; gi++ {
-				glat, glng := slat+float64(gi-1)*0.004, slng+float64(gi-1)*0.004
+				glat, glng := slat, slng+float64(gi-1)*2*gridHalf // the grids in strips across the street
 				ga := &fenliu.Area{Code: fmt.Sprintf("%s-S%d-G%d", d.code, si+1, gi+1), Name: fmt.Sprintf("%s第%d网格", s, gi+1),
-					Level: fenliu.AreaGrid, ParentID: sa.ID, Lat: &glat, Lng: &glng}
+					Level: fenliu.AreaGrid, ParentID: sa.ID, Lat: &glat, Lng: &glng, Outline: gridOutline(glat, glng)}
 				if err := l.a.CreateArea(ctx, l.root, ga); err != nil {
 					return err
 				}
+				// The address directory: the grid's stretch of every road.
+				from, to := houseNumbers(gi)
+				for _, road := range roads {
+					if err := l.a.AddAddressEntry(ctx, l.root, &fenliu.AddressEntry{AreaID: ga.ID, Pattern: s + road, From: from, To: to}); err != nil {
+						return err
+					}
+				}
+				l.gridIndex[ga.ID] = gi
 				l.areas = append(l.areas, ga)
 				l.sum.Areas++
 			}

@@ -72,6 +72,13 @@ func (api *API) Routes() []Route {
 		{Pattern: "POST /api/v1/units", handler: a(api.createUnit)},
 		{Pattern: "GET /api/v1/areas", handler: a(api.listAreas)},
 		{Pattern: "POST /api/v1/areas", handler: a(api.createArea)},
+		// Outlines and the address directory (places.go).
+		{Pattern: "GET /api/v1/areas/geojson", handler: a(api.exportAreas)},
+		{Pattern: "POST /api/v1/areas/geojson", handler: a(api.importAreas)},
+		{Pattern: "PUT /api/v1/areas/{id}/outline", handler: a(api.setOutline)},
+		{Pattern: "GET /api/v1/addresses", handler: a(api.listAddresses)},
+		{Pattern: "POST /api/v1/addresses", handler: a(api.createAddress)},
+		{Pattern: "DELETE /api/v1/addresses/{id}", handler: a(api.deleteAddress)},
 		{Pattern: "GET /api/v1/users", handler: a(api.listUsers)},
 		{Pattern: "POST /api/v1/users", handler: a(api.createUser)},
 		{Pattern: "POST /api/v1/users/{id}/tokens", handler: a(api.createToken)},
@@ -119,6 +126,18 @@ func (api *API) Routes() []Route {
 		{Pattern: "GET /api/v1/triage/models", handler: a(api.modelVersions)},
 		{Pattern: "POST /api/v1/triage/models/{id}/activate", handler: a(api.activateModel)},
 		{Pattern: "POST /api/v1/triage/models/rollback", handler: a(api.rollbackModel)},
+
+		// Fixing causes (governance.go): the map, hotspots, class-level warnings, scenarios.
+		{Pattern: "GET /api/v1/map", handler: a(api.mapView)},
+		{Pattern: "GET /api/v1/hotspots", handler: a(api.hotspots)},
+		{Pattern: "GET /api/v1/warnings", handler: a(api.listWarnings)},
+		{Pattern: "GET /api/v1/warnings/{id}", handler: a(api.getWarning)},
+		{Pattern: "GET /api/v1/scenarios", handler: a(api.listScenarios)},
+		{Pattern: "POST /api/v1/scenarios", handler: a(api.openScenario)},
+		{Pattern: "GET /api/v1/scenarios/{id}", handler: a(api.getScenario)},
+		{Pattern: "POST /api/v1/scenarios/{id}/measures", handler: a(api.addMeasure)},
+		{Pattern: "POST /api/v1/scenarios/{id}/measures/{mid}/progress", handler: a(api.reportProgress)},
+		{Pattern: "POST /api/v1/scenarios/{id}/close", handler: a(api.closeScenario)},
 
 		// Reports (reports.go; models.go: engine vs people).
 		{Pattern: "GET /api/v1/reports", handler: a(api.report)},

@@ -16,8 +16,8 @@ import (
 
 // CreateArea stores an area and sets its ID.
 func (q *Q) CreateArea(ctx context.Context, a *fenliu.Area) error {
-	if err := mapErr(q.row(ctx, `INSERT INTO areas (code, name, level, parent_id, lat, lng, roads) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.Code, a.Name, string(a.Level), nullID(a.ParentID), nullFloat(a.Lat), nullFloat(a.Lng), joinRoads(a.Roads)).Scan(&a.ID)); err != nil {
+	if err := mapErr(q.row(ctx, `INSERT INTO areas (code, name, level, parent_id, lat, lng, roads, outline) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Code, a.Name, string(a.Level), nullID(a.ParentID), nullFloat(a.Lat), nullFloat(a.Lng), joinRoads(a.Roads), string(a.Outline)).Scan(&a.ID)); err != nil {
 		return err
 	}
 	return q.bumpDirectory(ctx)
@@ -25,7 +25,7 @@ func (q *Q) CreateArea(ctx context.Context, a *fenliu.Area) error {
 
 // Areas returns every area, parents before children.
 func (q *Q) Areas(ctx context.Context) ([]*fenliu.Area, error) {
-	rows, err := q.query(ctx, `SELECT id, code, name, level, parent_id, lat, lng, roads FROM areas ORDER BY id`)
+	rows, err := q.query(ctx, `SELECT id, code, name, level, parent_id, lat, lng, roads, outline FROM areas ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -37,11 +37,15 @@ func (q *Q) Areas(ctx context.Context) ([]*fenliu.Area, error) {
 			parent   sql.NullInt64
 			lat, lng sql.NullFloat64
 			roads    string
+			outline  string
 		)
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng, &roads); err != nil {
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng, &roads, &outline); err != nil {
 			return nil, err
 		}
 		a.ParentID, a.Lat, a.Lng, a.Roads = parent.Int64, fromNullFloat(lat), fromNullFloat(lng), splitRoads(roads)
+		if outline != "" {
+			a.Outline = []byte(outline)
+		}
 		out = append(out, &a)
 	}
 	return out, mapErr(rows.Err())
@@ -319,9 +323,10 @@ func (q *Q) Area(ctx context.Context, id int64) (*fenliu.Area, error) {
 		parent   sql.NullInt64
 		lat, lng sql.NullFloat64
 		roads    string
+		outline  string
 	)
-	err := q.row(ctx, `SELECT id, code, name, level, parent_id, lat, lng, roads FROM areas WHERE id = ?`, id).
-		Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng, &roads)
+	err := q.row(ctx, `SELECT id, code, name, level, parent_id, lat, lng, roads, outline FROM areas WHERE id = ?`, id).
+		Scan(&a.ID, &a.Code, &a.Name, &a.Level, &parent, &lat, &lng, &roads, &outline)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fenliu.NotFound("区域", "area", id)
 	}
@@ -329,5 +334,8 @@ func (q *Q) Area(ctx context.Context, id int64) (*fenliu.Area, error) {
 		return nil, mapErr(err)
 	}
 	a.ParentID, a.Lat, a.Lng, a.Roads = parent.Int64, fromNullFloat(lat), fromNullFloat(lng), splitRoads(roads)
+	if outline != "" {
+		a.Outline = []byte(outline)
+	}
 	return &a, nil
 }
