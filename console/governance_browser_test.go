@@ -141,4 +141,3 @@ func TestGovernanceMapInBrowser(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
