@@ -52,6 +52,7 @@ func TestScenarioJourneyInBrowser(t *testing.T) {
 	}
 	w := &world{url: m.URL(), a: m.App, ids: map[string]int64{}, dir: shotDir(t)}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.Flag("accept-lang", "zh-CN,zh"), // a Chinese browser: the console follows Accept-Language
 		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900))
